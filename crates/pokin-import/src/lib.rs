@@ -1,0 +1,1 @@
+//! Pohon kinerja text and canonical YAML importers.
