@@ -9,6 +9,7 @@
 //! This crate knows nothing of I/O, async, SQL or HTTP.
 
 pub mod check;
+pub mod format;
 mod ids;
 mod org;
 pub mod wording;

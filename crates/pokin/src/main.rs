@@ -1,1 +1,113 @@
-fn main() {}
+//! `pokin`: the command line that wires Pokin's crates together.
+//!
+//! Each subcommand is a straight line: read input, call the importer or the store, print.
+//! Messages for people are in Indonesian; errors exit with status 1 (2 for usage errors).
+
+mod commands;
+mod render;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "pokin",
+    version,
+    about = "Pokin — pohon kinerja dan siklus SAKIP untuk perangkat daerah",
+    long_about = None
+)]
+struct Cli {
+    /// Folder data Pokin (basis data SQLite bawaan, berkas bukti)
+    #[arg(long, global = true, default_value = "./pokin-data", env = "POKIN_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Alamat basis data: sqlite://BERKAS atau postgres://… (bawaan: SQLite di folder data)
+    #[arg(long, global = true, env = "POKIN_DATABASE_URL")]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ParseFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Yaml,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Membaca teks pohon kinerja dan menampilkan pohon beserta diagnosisnya
+    Parse {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ParseFormat,
+        /// Tampilkan juga diagnosis info (satuan, polaritas, induk yang disimpulkan)
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Mengimpor teks pohon kinerja atau YAML kanonik ke basis data (utuh atau tidak sama sekali)
+    Import {
+        file: PathBuf,
+        /// Ganti organisasi bernama sama yang sudah ada
+        #[arg(long)]
+        replace: bool,
+        /// Nama organisasi (bawaan: dari judul dokumen atau nama berkas)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Mengekspor organisasi sebagai YAML kanonik
+    Export {
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_enum, default_value = "yaml")]
+        format: ExportFormat,
+        /// Tulis ke berkas ini (bawaan: layar)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Memeriksa pohon kinerja: sasaran tanpa indikator, cascading, satuan, target, salah ketik
+    Check {
+        #[arg(long)]
+        org: Option<String>,
+        /// Keluar dengan status bukan nol bila ada peringatan
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Menampilkan pohon kinerja di terminal
+    Tree {
+        #[arg(long)]
+        org: Option<String>,
+        /// Tampilkan target Renstra tiap indikator
+        #[arg(long)]
+        targets: bool,
+    },
+    /// Memuat data demo: dinas contoh dari pohon kinerja nyata, dengan Renstra 2025–2029
+    Demo {
+        /// Muat ulang data demo walaupun sudah ada (perubahan pada data demo hilang)
+        #[arg(long)]
+        reset: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kesalahan: tidak dapat memulai runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kesalahan: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
