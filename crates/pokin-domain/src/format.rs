@@ -5,8 +5,18 @@ use crate::org::TargetValue;
 use chrono::{Datelike, NaiveDate};
 
 const MONTHS: [&str; 12] = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-    "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 ];
 
 /// `v` with `decimals` places, `.` between thousands and `,` before the decimals.
@@ -16,7 +26,9 @@ pub fn number(v: f64, decimals: u8) -> String {
         return "-".into();
     }
     let s = format!("{:.*}", usize::from(decimals), v.abs());
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = s
+        .split_once('.')
+        .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
     let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
     let negative = v < 0.0 && s.bytes().any(|b| b.is_ascii_digit() && b != b'0');
     if negative {
@@ -67,9 +79,11 @@ pub fn target(v: &TargetValue, satuan: Option<&str>, decimals: Option<u8>) -> St
     match v {
         TargetValue::Number(n) if satuan == Some("Rp") => rupiah(*n),
         TargetValue::Number(n) => with_unit(number_trimmed(*n, d)),
-        TargetValue::Range { min, max } => {
-            with_unit(format!("{}–{}", number_trimmed(*min, d), number_trimmed(*max, d)))
-        }
+        TargetValue::Range { min, max } => with_unit(format!(
+            "{}–{}",
+            number_trimmed(*min, d),
+            number_trimmed(*max, d)
+        )),
         TargetValue::Qualitative(s) => s.clone(),
     }
 }
@@ -94,16 +108,31 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(date(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()), "28 November 2026");
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()),
+            "28 November 2026"
+        );
     }
 
     #[test]
     fn targets() {
         assert_eq!(target(&TargetValue::Number(85.5), Some("%"), None), "85,5%");
-        assert_eq!(target(&TargetValue::Number(1.25e9), Some("Rp"), None), "Rp 1.250.000.000");
-        assert_eq!(target(&TargetValue::Number(12.0), Some("orang"), Some(0)), "12 orang");
-        assert_eq!(target(&TargetValue::Range { min: 2.0, max: 4.0 }, Some("%"), None), "2–4%");
-        assert_eq!(target(&TargetValue::Qualitative("WTP".into()), None, None), "WTP");
+        assert_eq!(
+            target(&TargetValue::Number(1.25e9), Some("Rp"), None),
+            "Rp 1.250.000.000"
+        );
+        assert_eq!(
+            target(&TargetValue::Number(12.0), Some("orang"), Some(0)),
+            "12 orang"
+        );
+        assert_eq!(
+            target(&TargetValue::Range { min: 2.0, max: 4.0 }, Some("%"), None),
+            "2–4%"
+        );
+        assert_eq!(
+            target(&TargetValue::Qualitative("WTP".into()), None, None),
+            "WTP"
+        );
     }
 
     proptest! {

@@ -79,6 +79,16 @@ const CONDITION_PREFIXES: &[&str] = &[
     "berkurang",
 ];
 
+/// Whether a lower-case word is one that frames an indicator (*persentase*, *jumlah*, …).
+pub fn is_measure_word(word: &str) -> bool {
+    MEASURE_WORDS.contains(&word)
+}
+
+/// Whether a lower-case word is one that frames an objective (*meningkatnya*, *terwujudnya*, …).
+pub fn is_condition_word(word: &str) -> bool {
+    CONDITION_PREFIXES.iter().any(|p| word.starts_with(p))
+}
+
 /// Whether a phrase reads like an indicator: it starts with a measure word.
 pub fn looks_like_indicator(text: &str) -> bool {
     words(text)
@@ -371,5 +381,9 @@ mod tests {
             "Meningkatnya perlindungan tenaga kerja"
         ));
         assert!(looks_like_objective("Terbangunnya Iklim Investasi"));
+        assert!(is_measure_word("persentase"));
+        assert!(!is_measure_word("investasi"));
+        assert!(is_condition_word("meningkatnya"));
+        assert!(!is_condition_word("industri"));
     }
 }

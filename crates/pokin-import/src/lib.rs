@@ -1,1 +1,13 @@
-//! Pohon kinerja text and canonical YAML importers.
+//! Pohon kinerja importers. Each reads one kind of input into the domain's
+//! [`OrganisationDraft`](pokin_domain::OrganisationDraft) and reports what it could not read or
+//! had to guess.
+//!
+//! - [`text`]: the text extracted from a pohon kinerja diagram, with line diagnostics;
+//! - [`spelling`]: probable typos, against the document's own words and the Indonesian
+//!   hunspell dictionary (also used on stored trees);
+//! - [`yaml`]: the canonical YAML form, which round-trips byte for byte.
+
+pub mod spelling;
+mod stem;
+pub mod text;
+pub mod yaml;

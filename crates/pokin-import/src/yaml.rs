@@ -29,12 +29,18 @@ pub enum YamlError {
 }
 
 fn list(errs: &[ValidationError]) -> String {
-    errs.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n")
+    errs.iter()
+        .map(|e| format!("  - {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The canonical text of an organisation.
 pub fn to_yaml(org: &Organisation) -> String {
-    let doc = Document { format: FORMAT.to_owned(), organisation: org };
+    let doc = Document {
+        format: FORMAT.to_owned(),
+        organisation: org,
+    };
     // Serialising plain data to a String cannot fail; a failure would be a bug in the types.
     serde_yaml_ng::to_string(&doc).expect("organisation serialises to YAML")
 }
@@ -49,7 +55,9 @@ pub fn from_yaml(text: &str) -> Result<Organisation, YamlError> {
     if doc.format != FORMAT {
         return Err(YamlError::Format(doc.format));
     }
-    doc.organisation.validate().map_err(|e| YamlError::Invalid(e.0))
+    doc.organisation
+        .validate()
+        .map_err(|e| YamlError::Invalid(e.0))
 }
 
 /// Whether a text looks like a canonical YAML file (or the same structure as JSON, which YAML
