@@ -1,1 +1,332 @@
-//! Persistence.
+//! Pokin's persistence: organisations and their performance trees on embedded SQLite or on
+//! PostgreSQL, the schema migrations, and the audit log.
+//!
+//! Only this crate writes SQL. [`Store`] is the whole interface: it takes and returns
+//! [`pokin_domain`] values (an [`Organisation`] in, an [`Organisation`] out), never rows.
+//!
+//! Invariants:
+//! - **One query text for both backends.** Every query is written once in portable SQL with
+//!   `$1` placeholders, which both PostgreSQL and sqlx-sqlite accept (see the `db` module).
+//!   Migrations are one text with a few type placeholders rendered per backend.
+//! - **Every agency table carries `org_id`** and every query is scoped by it, so a national
+//!   deployment can distribute the tables by organisation on Citus.
+//! - **Every change is audited in its own transaction.** Writes happen only through a write
+//!   transaction whose only way to commit takes the audit record (who, when, what, before and
+//!   after as JSON), so a change cannot be committed without its record.
+//! - **All or nothing.** An import, a deletion or an edit is one transaction; on any error,
+//!   nothing is written. The `fault-injection` feature lets tests prove it
+//!   (`Store::fail_after_writes`).
+//!
+//! Error messages a user sees are Indonesian ([`StoreError`]).
+
+mod audit;
+mod db;
+mod edit;
+mod error;
+mod org;
+mod schema;
+mod tree;
+
+pub use audit::{AuditAction, AuditFilter, AuditRecord, entity};
+pub use db::Backend;
+pub use edit::{IndicatorSpec, ObjectiveInput, UnitInput};
+pub use error::StoreError;
+pub use org::OrgSummary;
+pub use tree::{IndicatorIds, ObjectiveIds, SupportIds, TreeWithIds, UnitIds};
+
+use pokin_domain::{Official, Organisation, TargetValue};
+
+/// How [`Store::import_organisation`] treats an organisation whose name is already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImportMode {
+    /// Refuse: an organisation of that name exists.
+    New,
+    /// Replace the stored organisation of that name (keeping its id), or create it.
+    Replace,
+}
+
+/// A handle on the database: cheap to clone (clones share the connection pool).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: db::Pool,
+    #[cfg(feature = "fault-injection")]
+    fault: db::FaultSwitch,
+}
+
+impl Store {
+    /// Connects and applies pending migrations.
+    ///
+    /// `url` is `sqlite://PATH` (the file and its parent folders are created if missing; WAL
+    /// journal, foreign keys on, a busy timeout), `sqlite::memory:`, or `postgres://…` /
+    /// `postgresql://…`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let pool = db::Pool::connect(url).await?;
+        schema::migrate(&pool).await?;
+        Ok(Store {
+            pool,
+            #[cfg(feature = "fault-injection")]
+            fault: db::FaultSwitch::default(),
+        })
+    }
+
+    /// Which database this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.pool.backend()
+    }
+
+    /// Makes the next write transaction (import, deletion or edit) fail at its write
+    /// statement number `n + 1`: `n` writes succeed, then the transaction fails and rolls back.
+    /// The audit record counts as the transaction's last write. If the transaction has at most
+    /// `n` writes it succeeds. Only with the `fault-injection` feature, for tests.
+    #[cfg(feature = "fault-injection")]
+    pub fn fail_after_writes(&self, n: usize) {
+        self.fault.arm(n);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Whole organisations.
+
+    /// All organisations, ordered by name (case-insensitive).
+    pub async fn organisations(&self) -> Result<Vec<OrgSummary>, StoreError> {
+        org::summaries(&self.pool).await
+    }
+
+    /// The organisation with exactly this name, if any.
+    pub async fn organisation_by_name(&self, name: &str) -> Result<Option<OrgSummary>, StoreError> {
+        org::summary_by_name(&self.pool, name).await
+    }
+
+    /// The whole tree of an organisation, exactly as imported or edited: units in stored order
+    /// with their parents and officials, objectives with their cascade links (weights) and
+    /// indicators (every specification field, baseline, decimals, targets).
+    pub async fn load_organisation(&self, org_id: i64) -> Result<Organisation, StoreError> {
+        org::load(&self.pool, org_id).await
+    }
+
+    /// The whole tree of an organisation with the database id of every element, for editing.
+    pub async fn load_tree_with_ids(&self, org_id: i64) -> Result<TreeWithIds, StoreError> {
+        org::load_tree(&self.pool, org_id).await
+    }
+
+    /// Stores a whole organisation in one transaction and returns its id.
+    ///
+    /// [`ImportMode::New`] refuses when an organisation of that name exists;
+    /// [`ImportMode::Replace`] replaces its whole tree (keeping its id) or creates it. One audit
+    /// record: entity `organisation`, action `replace` when an organisation was replaced
+    /// (`before` = its previous JSON) and `import` otherwise (`before` = null); `after` = the
+    /// JSON of `org`.
+    pub async fn import_organisation(
+        &self,
+        actor: &str,
+        org: &Organisation,
+        mode: ImportMode,
+    ) -> Result<i64, StoreError> {
+        org::import(self, actor, org, mode).await
+    }
+
+    /// Deletes an organisation and everything it holds, audited (`before` = its JSON). Its audit
+    /// history stays.
+    pub async fn delete_organisation(&self, actor: &str, org_id: i64) -> Result<(), StoreError> {
+        org::delete(self, actor, org_id).await
+    }
+
+    /// Audit records matching `filter`, newest first.
+    pub async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {
+        audit::read(&self.pool, filter).await
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Granular edits. Each is one audited transaction; the tree must still pass the domain's
+    // validation afterwards, otherwise nothing changes. Ids come from `load_tree_with_ids`.
+
+    /// Adds a unit; returns its id.
+    pub async fn create_unit(
+        &self,
+        actor: &str,
+        org_id: i64,
+        input: &UnitInput,
+    ) -> Result<i64, StoreError> {
+        edit::create_unit(self, actor, org_id, input).await
+    }
+
+    /// Changes a unit's key, name, kind, parent or position.
+    pub async fn update_unit(
+        &self,
+        actor: &str,
+        org_id: i64,
+        unit_id: i64,
+        input: &UnitInput,
+    ) -> Result<(), StoreError> {
+        edit::update_unit(self, actor, org_id, unit_id, input).await
+    }
+
+    /// Deletes a unit with its officials, objectives, indicators, targets and the cascade links
+    /// from and to its objectives. Refused while other units report to it.
+    pub async fn delete_unit(
+        &self,
+        actor: &str,
+        org_id: i64,
+        unit_id: i64,
+    ) -> Result<(), StoreError> {
+        edit::delete_unit(self, actor, org_id, unit_id).await
+    }
+
+    /// Adds an official to a unit (after its existing ones); returns the official's id.
+    pub async fn create_official(
+        &self,
+        actor: &str,
+        org_id: i64,
+        unit_id: i64,
+        official: &Official,
+    ) -> Result<i64, StoreError> {
+        edit::create_official(self, actor, org_id, unit_id, official).await
+    }
+
+    pub async fn update_official(
+        &self,
+        actor: &str,
+        org_id: i64,
+        official_id: i64,
+        official: &Official,
+    ) -> Result<(), StoreError> {
+        edit::update_official(self, actor, org_id, official_id, official).await
+    }
+
+    pub async fn delete_official(
+        &self,
+        actor: &str,
+        org_id: i64,
+        official_id: i64,
+    ) -> Result<(), StoreError> {
+        edit::delete_official(self, actor, org_id, official_id).await
+    }
+
+    /// Adds an objective to a unit; returns its id.
+    pub async fn create_objective(
+        &self,
+        actor: &str,
+        org_id: i64,
+        unit_id: i64,
+        input: &ObjectiveInput,
+    ) -> Result<i64, StoreError> {
+        edit::create_objective(self, actor, org_id, unit_id, input).await
+    }
+
+    pub async fn update_objective(
+        &self,
+        actor: &str,
+        org_id: i64,
+        objective_id: i64,
+        input: &ObjectiveInput,
+    ) -> Result<(), StoreError> {
+        edit::update_objective(self, actor, org_id, objective_id, input).await
+    }
+
+    /// Deletes an objective with its indicators, their targets, and the cascade links from and
+    /// to it.
+    pub async fn delete_objective(
+        &self,
+        actor: &str,
+        org_id: i64,
+        objective_id: i64,
+    ) -> Result<(), StoreError> {
+        edit::delete_objective(self, actor, org_id, objective_id).await
+    }
+
+    /// Records that objective `from_objective_id` supports `to_objective_id` (any unit:
+    /// crosscutting is allowed) with a weight > 0; returns the link's id.
+    pub async fn create_support(
+        &self,
+        actor: &str,
+        org_id: i64,
+        from_objective_id: i64,
+        to_objective_id: i64,
+        weight: f64,
+    ) -> Result<i64, StoreError> {
+        edit::create_support(
+            self,
+            actor,
+            org_id,
+            from_objective_id,
+            to_objective_id,
+            weight,
+        )
+        .await
+    }
+
+    /// Changes a cascade link's weight.
+    pub async fn update_support(
+        &self,
+        actor: &str,
+        org_id: i64,
+        support_id: i64,
+        weight: f64,
+    ) -> Result<(), StoreError> {
+        edit::update_support(self, actor, org_id, support_id, weight).await
+    }
+
+    pub async fn delete_support(
+        &self,
+        actor: &str,
+        org_id: i64,
+        support_id: i64,
+    ) -> Result<(), StoreError> {
+        edit::delete_support(self, actor, org_id, support_id).await
+    }
+
+    /// Adds an indicator to an objective; returns its id.
+    pub async fn create_indicator(
+        &self,
+        actor: &str,
+        org_id: i64,
+        objective_id: i64,
+        spec: &IndicatorSpec,
+    ) -> Result<i64, StoreError> {
+        edit::create_indicator(self, actor, org_id, objective_id, spec).await
+    }
+
+    /// Changes an indicator's specification (its targets stay).
+    pub async fn update_indicator(
+        &self,
+        actor: &str,
+        org_id: i64,
+        indicator_id: i64,
+        spec: &IndicatorSpec,
+    ) -> Result<(), StoreError> {
+        edit::update_indicator(self, actor, org_id, indicator_id, spec).await
+    }
+
+    /// Deletes an indicator with its targets.
+    pub async fn delete_indicator(
+        &self,
+        actor: &str,
+        org_id: i64,
+        indicator_id: i64,
+    ) -> Result<(), StoreError> {
+        edit::delete_indicator(self, actor, org_id, indicator_id).await
+    }
+
+    /// Sets an indicator's target for a year (creating or replacing it); returns the target's
+    /// id. The year must lie in the organisation's Renstra period, if it has one.
+    pub async fn set_target(
+        &self,
+        actor: &str,
+        org_id: i64,
+        indicator_id: i64,
+        year: i32,
+        value: &TargetValue,
+    ) -> Result<i64, StoreError> {
+        edit::set_target(self, actor, org_id, indicator_id, year, value).await
+    }
+
+    /// Removes an indicator's target for a year.
+    pub async fn delete_target(
+        &self,
+        actor: &str,
+        org_id: i64,
+        indicator_id: i64,
+        year: i32,
+    ) -> Result<(), StoreError> {
+        edit::delete_target(self, actor, org_id, indicator_id, year).await
+    }
+}

@@ -3,12 +3,12 @@
 use crate::render;
 use crate::{Cli, Command, ExportFormat, ParseFormat};
 use anyhow::{Context, Result, bail};
-use pokin_domain::check::{self, Severity};
 use pokin_domain::Organisation;
+use pokin_domain::check::{self, Severity};
 use pokin_import::spelling::{self, Speller};
 use pokin_import::{text, yaml};
 use pokin_store::{ImportMode, Store};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// The demo agency: the seed's pohon kinerja with curated parents, cascade, officials and
@@ -16,13 +16,29 @@ use std::process::ExitCode;
 const DEMO_YAML: &str = include_str!("../../../data/demo/dpmptsp-naker.yaml");
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
-    let Cli { data_dir, database_url, command } = cli;
+    let Cli {
+        data_dir,
+        database_url,
+        command,
+    } = cli;
     let db = || open_store(&data_dir, database_url.as_deref());
     match command {
-        Command::Parse { file, format, verbose } => parse(&file, format, verbose),
-        Command::Import { file, replace, name } => {
+        Command::Parse {
+            file,
+            format,
+            verbose,
+        } => parse(&file, format, verbose),
+        Command::Import {
+            file,
+            replace,
+            name,
+        } => {
             let org = read_organisation(&file, name.as_deref())?;
-            let mode = if replace { ImportMode::Replace } else { ImportMode::New };
+            let mode = if replace {
+                ImportMode::Replace
+            } else {
+                ImportMode::New
+            };
             let store = db().await?;
             let id = store.import_organisation(&actor(), &org, mode).await?;
             let (u, o, i) = org.counts();
@@ -32,7 +48,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { org, format: ExportFormat::Yaml, out } => {
+        Command::Export {
+            org,
+            format: ExportFormat::Yaml,
+            out,
+        } => {
             let store = db().await?;
             let org = load(&store, org.as_deref()).await?;
             let text = yaml::to_yaml(&org);
@@ -64,7 +84,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                     org.name
                 );
             } else {
-                store.import_organisation(&actor(), &org, ImportMode::Replace).await?;
+                store
+                    .import_organisation(&actor(), &org, ImportMode::Replace)
+                    .await?;
                 let (u, o, i) = org.counts();
                 println!(
                     "Data demo dimuat: '{}' — {u} unit, {o} sasaran, {i} indikator (DATA DEMO, pejabat fiktif).",
@@ -117,25 +139,35 @@ async fn load(store: &Store, name: Option<&str>) -> Result<Organisation> {
     let orgs = store.organisations().await?;
     let chosen = match name {
         Some(n) => orgs.iter().find(|o| o.name == n).with_context(|| {
-            format!("organisasi '{n}' tidak ditemukan. Yang ada: {}", names(&orgs))
+            format!(
+                "organisasi '{n}' tidak ditemukan. Yang ada: {}",
+                names(&orgs)
+            )
         })?,
         None => match orgs.as_slice() {
             [only] => only,
             [] => bail!(
                 "basis data belum berisi organisasi. Impor dengan `pokin import BERKAS` atau muat demo dengan `pokin demo`."
             ),
-            _ => bail!("ada beberapa organisasi; pilih dengan --org NAMA. Yang ada: {}", names(&orgs)),
+            _ => bail!(
+                "ada beberapa organisasi; pilih dengan --org NAMA. Yang ada: {}",
+                names(&orgs)
+            ),
         },
     };
     Ok(store.load_organisation(chosen.id).await?)
 }
 
 fn names(orgs: &[pokin_store::OrgSummary]) -> String {
-    orgs.iter().map(|o| format!("'{}'", o.name)).collect::<Vec<_>>().join(", ")
+    orgs.iter()
+        .map(|o| format!("'{}'", o.name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("tidak dapat membaca {}", path.display()))?;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("tidak dapat membaca {}", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "{} bukan teks UTF-8 (bita tidak sah di posisi {}). Simpan ulang berkas sebagai UTF-8.",
@@ -146,7 +178,10 @@ fn read_text(path: &Path) -> Result<String> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn parse(path: &Path, format: ParseFormat, verbose: bool) -> Result<ExitCode> {
@@ -164,7 +199,11 @@ fn parse(path: &Path, format: ParseFormat, verbose: bool) -> Result<ExitCode> {
             print_diagnostics(&tree, &file_name(path), verbose);
         }
     }
-    Ok(if tree.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if tree.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_diagnostics(tree: &text::ParsedTree, name: &str, verbose: bool) {
@@ -182,16 +221,21 @@ fn print_diagnostics(tree: &text::ParsedTree, name: &str, verbose: bool) {
         count(Severity::Error),
         count(Severity::Warning),
         count(Severity::Info),
-        if hidden > 0 { " (tampilkan info dengan --verbose)" } else { "" }
+        if hidden > 0 {
+            " (tampilkan info dengan --verbose)"
+        } else {
+            ""
+        }
     );
 }
 
 fn file_stem(path: &Path) -> String {
-    path.file_stem().map_or_else(|| "Organisasi".into(), |s| s.to_string_lossy().into_owned())
+    path.file_stem()
+        .map_or_else(|| "Organisasi".into(), |s| s.to_string_lossy().into_owned())
 }
 
 /// Reads a file to import: canonical YAML, or pohon kinerja text that must parse without errors.
-fn read_organisation(path: &PathBuf, name: Option<&str>) -> Result<Organisation> {
+fn read_organisation(path: &Path, name: Option<&str>) -> Result<Organisation> {
     let source = read_text(path)?;
     let mut draft = if yaml::is_canonical(&source) {
         yaml::from_yaml(&source)
@@ -202,18 +246,30 @@ fn read_organisation(path: &PathBuf, name: Option<&str>) -> Result<Organisation>
         let tree = text::parse(&source, speller.as_ref());
         if tree.has_errors() {
             print_diagnostics(&tree, &file_name(path), false);
-            bail!("{} berisi kesalahan; tidak ada yang disimpan. Perbaiki baris di atas lalu impor lagi.", file_name(path));
+            bail!(
+                "{} berisi kesalahan; tidak ada yang disimpan. Perbaiki baris di atas lalu impor lagi.",
+                file_name(path)
+            );
         }
-        let warnings = tree.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+        let warnings = tree
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
         if warnings > 0 {
-            eprintln!("{warnings} peringatan; lihat `pokin parse {}`.", path.display());
+            eprintln!(
+                "{warnings} peringatan; lihat `pokin parse {}`.",
+                path.display()
+            );
         }
         tree.to_draft(&file_stem(path))
     };
     if let Some(n) = name {
         draft.name = n.to_owned();
     }
-    draft.validate().map_err(|e| anyhow::anyhow!("{} tidak dapat diimpor:\n{e}", file_name(path)))
+    draft
+        .validate()
+        .map_err(|e| anyhow::anyhow!("{} tidak dapat diimpor:\n{e}", file_name(path)))
 }
 
 fn check_org(org: &Organisation, strict: bool) -> Result<ExitCode> {
@@ -233,21 +289,36 @@ fn check_org(org: &Organisation, strict: bool) -> Result<ExitCode> {
             severity: Severity::Warning,
             code: "possible-typo",
             location: t.location,
-            message: format!("kemungkinan salah ketik '{}'; maksudnya '{}'?", t.word, t.suggestion),
+            message: format!(
+                "kemungkinan salah ketik '{}'; maksudnya '{}'?",
+                t.word, t.suggestion
+            ),
         });
     }
     for f in &findings {
         println!("{}: {}: {}", f.location, f.severity.label(), f.message);
     }
-    let warnings = findings.iter().filter(|f| f.severity >= Severity::Warning).count();
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .count();
     if findings.is_empty() {
         println!("Tidak ada temuan.");
     } else {
-        println!("{} temuan, {warnings} di antaranya peringatan atau kesalahan.", findings.len());
+        println!(
+            "{} temuan, {warnings} di antaranya peringatan atau kesalahan.",
+            findings.len()
+        );
     }
     if speller.is_none() {
-        eprintln!("catatan: kamus hunspell-id tidak terpasang; salah ketik hanya dicari dari kata-kata dokumen.");
+        eprintln!(
+            "catatan: kamus hunspell-id tidak terpasang; salah ketik hanya dicari dari kata-kata dokumen."
+        );
     }
     let failed = findings.iter().any(|f| f.severity == Severity::Error) || (strict && warnings > 0);
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

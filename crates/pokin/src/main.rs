@@ -19,7 +19,12 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// Folder data Pokin (basis data SQLite bawaan, berkas bukti)
-    #[arg(long, global = true, default_value = "./pokin-data", env = "POKIN_DATA_DIR")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "./pokin-data",
+        env = "POKIN_DATA_DIR"
+    )]
     data_dir: PathBuf,
     /// Alamat basis data: sqlite://BERKAS atau postgres://… (bawaan: SQLite di folder data)
     #[arg(long, global = true, env = "POKIN_DATABASE_URL")]
@@ -96,7 +101,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("kesalahan: tidak dapat memulai runtime: {e}");

@@ -48,7 +48,12 @@ pub fn tree(org: &OrganisationDraft, opts: TreeOptions) -> String {
 
 fn counts(org: &OrganisationDraft) -> (usize, usize, usize) {
     let o = org.units.iter().map(|u| u.objectives.len()).sum();
-    let i = org.units.iter().flat_map(|u| &u.objectives).map(|o| o.indicators.len()).sum();
+    let i = org
+        .units
+        .iter()
+        .flat_map(|u| &u.objectives)
+        .map(|o| o.indicators.len())
+        .sum();
     (org.units.len(), o, i)
 }
 
@@ -64,16 +69,29 @@ fn unit_lines<'a>(
     if !seen.insert(&unit.key) {
         return;
     }
-    let _ = writeln!(out, "{head}{} ({} · {})", unit.name, unit.kind.label(), unit.key);
+    let _ = writeln!(
+        out,
+        "{head}{} ({} · {})",
+        unit.name,
+        unit.kind.label(),
+        unit.key
+    );
     let kids: &[&Unit] = children.get(&Some(&unit.key)).map_or(&[], Vec::as_slice);
     let bar = if kids.is_empty() { "   " } else { "│  " };
     for official in &unit.officials {
         let _ = writeln!(out, "{body}{bar} Pejabat: {}", official.name);
     }
     for o in &unit.objectives {
-        let supports: Vec<String> =
-            o.supports.iter().map(|s| format!("{} {}", s.unit, s.objective)).collect();
-        let arrow = if supports.is_empty() { String::new() } else { format!("  → {}", supports.join(", ")) };
+        let supports: Vec<String> = o
+            .supports
+            .iter()
+            .map(|s| format!("{} {}", s.unit, s.objective))
+            .collect();
+        let arrow = if supports.is_empty() {
+            String::new()
+        } else {
+            format!("  → {}", supports.join(", "))
+        };
         let _ = writeln!(out, "{body}{bar} {}  {}{arrow}", o.code, o.statement);
         for i in &o.indicators {
             let mut spec = Vec::new();
@@ -83,13 +101,22 @@ fn unit_lines<'a>(
             if let Some(p) = i.polarity {
                 spec.push(p.label().to_owned());
             }
-            let spec = if spec.is_empty() { String::new() } else { format!("  [{}]", spec.join(" · ")) };
+            let spec = if spec.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", spec.join(" · "))
+            };
             let _ = writeln!(out, "{body}{bar}     {}  {}{spec}", i.code, i.name);
             if opts.targets && !i.targets.is_empty() {
                 let t: Vec<String> = i
                     .targets
                     .iter()
-                    .map(|(y, v)| format!("{y}: {}", format::target(v, i.satuan.as_deref(), i.decimals)))
+                    .map(|(y, v)| {
+                        format!(
+                            "{y}: {}",
+                            format::target(v, i.satuan.as_deref(), i.decimals)
+                        )
+                    })
                     .collect();
                 let _ = writeln!(out, "{body}{bar}         target {}", t.join(" · "));
             }
@@ -97,7 +124,19 @@ fn unit_lines<'a>(
     }
     for (n, kid) in kids.iter().enumerate() {
         let last = n + 1 == kids.len();
-        let (h, b) = if last { ("└── ", "    ") } else { ("├── ", "│   ") };
-        unit_lines(out, kid, &format!("{body}{h}"), &format!("{body}{b}"), children, seen, opts);
+        let (h, b) = if last {
+            ("└── ", "    ")
+        } else {
+            ("├── ", "│   ")
+        };
+        unit_lines(
+            out,
+            kid,
+            &format!("{body}{h}"),
+            &format!("{body}{b}"),
+            children,
+            seen,
+            opts,
+        );
     }
 }

@@ -1,0 +1,224 @@
+//! The audit log: who changed what, when, with the state before and after.
+//!
+//! Records are written only by [`crate::db::WriteTx::commit`], in the transaction of the change
+//! they describe, so a change without its record (or a record without its change) cannot exist.
+//! Records outlive the data they describe: deleting an organisation keeps its history.
+
+use crate::db::{Conn, Param, Pool, params};
+use crate::error::{Result, StoreError};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+/// What kind of change a record describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    Create,
+    Update,
+    Delete,
+    /// A whole organisation imported as new.
+    Import,
+    /// A whole organisation imported over an existing one of the same name.
+    Replace,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 5] = [
+        AuditAction::Create,
+        AuditAction::Update,
+        AuditAction::Delete,
+        AuditAction::Import,
+        AuditAction::Replace,
+    ];
+
+    /// The machine name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::Delete => "delete",
+            AuditAction::Import => "import",
+            AuditAction::Replace => "replace",
+        }
+    }
+
+    pub fn from_str_opt(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// How a person names the action, in Indonesian.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::Create => "tambah",
+            AuditAction::Update => "ubah",
+            AuditAction::Delete => "hapus",
+            AuditAction::Import => "impor",
+            AuditAction::Replace => "impor (ganti)",
+        }
+    }
+}
+
+pub mod entity {
+    //! The kinds of entity the store audits, as stored in [`AuditRecord::entity`](super::AuditRecord::entity).
+
+    pub const ORGANISATION: &str = "organisation";
+    pub const UNIT: &str = "unit";
+    pub const OFFICIAL: &str = "official";
+    pub const OBJECTIVE: &str = "objective";
+    pub const SUPPORT: &str = "support";
+    pub const INDICATOR: &str = "indicator";
+    pub const TARGET: &str = "target";
+}
+
+/// One audited change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    /// When the change was committed (UTC, microsecond precision).
+    pub at: DateTime<Utc>,
+    /// Who made it (a user name, or e.g. `cli` for the command line).
+    pub actor: String,
+    pub org_id: Option<i64>,
+    /// One of [`entity`]'s constants.
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub action: AuditAction,
+    /// The entity before the change (`None` for creations and imports of a new organisation).
+    pub before: Option<Value>,
+    /// The entity after the change (`None` for deletions).
+    pub after: Option<Value>,
+}
+
+/// Which records [`crate::Store::audit_log`] returns; every field narrows, `None` means any.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    pub org_id: Option<i64>,
+    pub actor: Option<String>,
+    pub entity: Option<String>,
+    /// Records at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+    /// Records strictly before this instant.
+    pub until: Option<DateTime<Utc>>,
+    /// At most this many records (the newest).
+    pub limit: Option<u32>,
+}
+
+/// The audit record a write transaction commits with (who and when are filled in by the
+/// transaction).
+#[derive(Debug, Clone)]
+pub(crate) struct Audit {
+    pub org_id: Option<i64>,
+    pub entity: &'static str,
+    pub entity_id: Option<i64>,
+    pub action: AuditAction,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+const INSERT_AUDIT: &str = "INSERT INTO audit_log \
+     (recorded_at, actor, org_id, entity, entity_id, action, before_json, after_json) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+impl Audit {
+    /// The statement that stores this record.
+    pub(crate) fn insert(
+        &self,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(&'static str, Vec<Param>)> {
+        let json = |v: &Option<Value>| -> Result<Option<String>> {
+            v.as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| StoreError::Invalid(format!("catatan audit tidak dapat dibuat: {e}")))
+        };
+        Ok((
+            INSERT_AUDIT,
+            params![
+                at,
+                actor,
+                self.org_id,
+                self.entity,
+                self.entity_id,
+                self.action.as_str(),
+                json(&self.before)?,
+                json(&self.after)?,
+            ],
+        ))
+    }
+}
+
+const SELECT_AUDIT: &str = "SELECT id, recorded_at, actor, org_id, entity, entity_id, action, \
+     before_json, after_json FROM audit_log \
+     WHERE ($1 IS NULL OR org_id = $1) \
+     AND ($2 IS NULL OR actor = $2) \
+     AND ($3 IS NULL OR entity = $3) \
+     AND ($4 IS NULL OR recorded_at >= $4) \
+     AND ($5 IS NULL OR recorded_at < $5) \
+     ORDER BY recorded_at DESC, id DESC \
+     LIMIT $6";
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    recorded_at: DateTime<Utc>,
+    actor: String,
+    org_id: Option<i64>,
+    entity: String,
+    entity_id: Option<i64>,
+    action: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
+
+impl AuditRow {
+    fn into_record(self) -> Result<AuditRecord> {
+        let id = self.id;
+        let json = |s: Option<String>| -> Result<Option<Value>> {
+            s.map(|s| serde_json::from_str(&s))
+                .transpose()
+                .map_err(|e| {
+                    StoreError::Corrupt(format!("catatan audit {id} berisi JSON rusak ({e})"))
+                })
+        };
+        let action = AuditAction::from_str_opt(&self.action).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "catatan audit {id} memakai tindakan '{}' yang tidak dikenal",
+                self.action
+            ))
+        })?;
+        Ok(AuditRecord {
+            id,
+            at: self.recorded_at,
+            actor: self.actor,
+            org_id: self.org_id,
+            entity: self.entity,
+            entity_id: self.entity_id,
+            action,
+            before: json(self.before_json)?,
+            after: json(self.after_json)?,
+        })
+    }
+}
+
+/// Reads the records matching `filter`, newest first.
+pub(crate) async fn read(pool: &Pool, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
+    let limit = filter.limit.map_or(i64::MAX, i64::from);
+    let rows: Vec<AuditRow> = Conn::run(pool, "membaca log audit", async |conn| {
+        conn.fetch_all(
+            SELECT_AUDIT,
+            params![
+                filter.org_id,
+                filter.actor.clone(),
+                filter.entity.clone(),
+                filter.since,
+                filter.until,
+                limit,
+            ],
+        )
+        .await
+    })
+    .await?;
+    rows.into_iter().map(AuditRow::into_record).collect()
+}

@@ -1,0 +1,261 @@
+//! The `pokin` binary as a user runs it: parse, import, export, check, tree, demo.
+//! Each test gets its own data directory; round trips also run on PostgreSQL when
+//! `POKIN_TEST_DATABASE_URL` is set.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/seed/pohon-kinerja-dpmptsp-naker.txt"
+);
+const DEMO: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/demo/dpmptsp-naker.yaml"
+);
+
+/// A data directory and, optionally, a database URL that every command of a test shares.
+struct Env {
+    dir: tempfile::TempDir,
+    url: Option<String>,
+}
+
+impl Env {
+    fn sqlite() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+            url: None,
+        }
+    }
+
+    /// Every backend the tests can reach: SQLite always, PostgreSQL when configured.
+    fn all() -> Vec<Env> {
+        let mut envs = vec![Env::sqlite()];
+        if let Ok(base) = std::env::var("POKIN_TEST_DATABASE_URL") {
+            envs.push(Env {
+                dir: tempfile::tempdir().unwrap(),
+                url: Some(fresh_pg_database(&base)),
+            });
+        }
+        envs
+    }
+
+    fn pokin(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pokin"));
+        cmd.arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .env_remove("POKIN_DATABASE_URL");
+        if let Some(url) = &self.url {
+            cmd.arg("--database-url").arg(url);
+        }
+        cmd.output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.pokin(args);
+        assert!(
+            out.status.success(),
+            "pokin {args:?} failed:\nstdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// A new, empty PostgreSQL database next to the configured one, via psql.
+fn fresh_pg_database(base: &str) -> String {
+    let name = format!(
+        "pokin_cli_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let status = Command::new("psql")
+        .args([base, "-q", "-c", &format!("CREATE DATABASE {name}")])
+        .status()
+        .expect("psql is installed by scripts/test");
+    assert!(status.success(), "could not create database {name}");
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    format!("{prefix}/{name}")
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn parse_seed_text_snapshot() {
+    let env = Env::sqlite();
+    let out = env.ok(&["parse", SEED]);
+    insta::assert_snapshot!("parse_seed_text", out.replace(SEED, "seed.txt"));
+}
+
+#[test]
+fn parse_json_has_exactly_the_documented_shape() {
+    let env = Env::sqlite();
+    let out = env.ok(&["parse", SEED, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&v), ["diagnostics", "title", "units"]);
+    let units = v["units"].as_array().unwrap();
+    assert_eq!(units.len(), 23);
+    for u in units {
+        assert_eq!(keys(u), ["key", "kind", "name", "objectives", "parent"]);
+        for o in u["objectives"].as_array().unwrap() {
+            assert_eq!(keys(o), ["code", "indicators", "statement"]);
+            for i in o["indicators"].as_array().unwrap() {
+                assert_eq!(keys(i), ["code", "name", "polarity", "satuan"]);
+            }
+        }
+    }
+    for d in v["diagnostics"].as_array().unwrap() {
+        assert_eq!(keys(d), ["code", "line", "message", "severity"]);
+        assert!(["error", "warning", "info"].contains(&d["severity"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn demo_yaml_is_canonical_and_round_trips_byte_for_byte() {
+    let demo = std::fs::read_to_string(DEMO).unwrap();
+    for env in Env::all() {
+        env.ok(&["import", DEMO]);
+        let first = env.ok(&["export", "--format", "yaml"]);
+        assert_eq!(
+            first, demo,
+            "the committed demo file is not in canonical form"
+        );
+        // export → import into an empty database → export gives identical bytes.
+        let again = Env {
+            dir: tempfile::tempdir().unwrap(),
+            url: env
+                .url
+                .as_ref()
+                .map(|_| fresh_pg_database(&std::env::var("POKIN_TEST_DATABASE_URL").unwrap())),
+        };
+        let file = again.path("export.yaml");
+        write(&file, &first);
+        again.ok(&["import", file.to_str().unwrap()]);
+        let second = again.ok(&[
+            "export",
+            "--format",
+            "yaml",
+            "--out",
+            again.path("b.yaml").to_str().unwrap(),
+        ]);
+        assert!(second.is_empty());
+        assert_eq!(
+            std::fs::read_to_string(again.path("b.yaml")).unwrap(),
+            first
+        );
+    }
+}
+
+#[test]
+fn imported_text_round_trips_through_yaml() {
+    for env in Env::all() {
+        env.ok(&["import", SEED, "--name", "Dinas Uji"]);
+        let first = env.ok(&["export", "--org", "Dinas Uji", "--format", "yaml"]);
+        assert!(first.starts_with("format: pokin/1\n"));
+        let other = Env::sqlite();
+        let file = other.path("x.yaml");
+        write(&file, &first);
+        other.ok(&["import", file.to_str().unwrap()]);
+        assert_eq!(other.ok(&["export", "--format", "yaml"]), first);
+    }
+}
+
+#[test]
+fn a_file_with_errors_writes_nothing() {
+    for env in Env::all() {
+        env.ok(&["demo"]);
+        let before = env.ok(&["export", "--format", "yaml"]);
+        // Valid YAML, but a support points at an objective that does not exist.
+        let broken = before.replacen("objective: SS5", "objective: SS9", 1);
+        assert_ne!(broken, before);
+        let file = env.path("broken.yaml");
+        write(&file, &broken);
+        let out = env.pokin(&["import", "--replace", file.to_str().unwrap()]);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("SS9") && err.contains("tidak ada"), "{err}");
+        assert_eq!(env.ok(&["export", "--format", "yaml"]), before);
+    }
+}
+
+#[test]
+fn import_refuses_a_duplicate_name_unless_replace() {
+    let env = Env::sqlite();
+    env.ok(&["import", DEMO]);
+    let out = env.pokin(&["import", DEMO]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sudah ada"));
+    env.ok(&["import", "--replace", DEMO]);
+    assert_eq!(
+        env.ok(&["export", "--format", "yaml"]),
+        std::fs::read_to_string(DEMO).unwrap()
+    );
+}
+
+#[test]
+fn bad_input_gets_an_indonesian_error() {
+    let env = Env::sqlite();
+    let bin = env.path("bin.txt");
+    std::fs::write(&bin, b"SS1. Meningkat\xff\xfe").unwrap();
+    let out = env.pokin(&["parse", bin.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bukan teks UTF-8"));
+    let out = env.pokin(&["tree"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("belum berisi organisasi"));
+    let yaml = env.path("x.yaml");
+    write(
+        &yaml,
+        "format: pokin/1\norganisation:\n  name: X\n  unit: []\n",
+    );
+    let out = env.pokin(&["import", yaml.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("baris 4"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn demo_tree_and_check() {
+    let env = Env::sqlite();
+    let out = env.ok(&["demo"]);
+    assert!(out.contains("DATA DEMO") || out.contains("Data demo"));
+    let tree = env.ok(&["tree", "--targets"]);
+    assert!(tree.contains("[DATA DEMO]"));
+    assert!(
+        tree.contains("Renstra 2025–2029 · 23 unit · 46 sasaran · 65 indikator"),
+        "{tree}"
+    );
+    assert!(tree.contains("└── "));
+    // The curated demo is clean: no warnings, so --strict passes.
+    let check = env.ok(&["check", "--strict"]);
+    assert!(!check.contains(": peringatan:"), "{check}");
+    assert!(check.contains("0 di antaranya peringatan"), "{check}");
+    // The raw seed is not: typos and missing targets are findings, and --strict fails.
+    env.ok(&["import", SEED, "--name", "Mentah"]);
+    let out = env.pokin(&["check", "--org", "Mentah", "--strict"]);
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("investasu") && text.contains("belum memiliki target"),
+        "{text}"
+    );
+}
