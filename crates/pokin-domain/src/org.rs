@@ -364,6 +364,18 @@ impl fmt::Display for ValidationErrors {
 }
 
 impl OrganisationDraft {
+    /// Counts of units, objectives and indicators.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let objectives = self.units.iter().map(|u| u.objectives.len()).sum();
+        let indicators = self
+            .units
+            .iter()
+            .flat_map(|u| &u.objectives)
+            .map(|o| o.indicators.len())
+            .sum();
+        (self.units.len(), objectives, indicators)
+    }
+
     /// Checks every cross-reference and value; returns all problems at once.
     pub fn validate(self) -> Result<Organisation, ValidationErrors> {
         let mut errs = Vec::new();
@@ -554,18 +566,5 @@ impl Organisation {
             .units
             .iter()
             .filter(move |u| u.parent.as_ref() == key)
-    }
-
-    /// Counts of units, objectives and indicators.
-    pub fn counts(&self) -> (usize, usize, usize) {
-        let objectives = self.0.units.iter().map(|u| u.objectives.len()).sum();
-        let indicators = self
-            .0
-            .units
-            .iter()
-            .flat_map(|u| &u.objectives)
-            .map(|o| o.indicators.len())
-            .sum();
-        (self.0.units.len(), objectives, indicators)
     }
 }

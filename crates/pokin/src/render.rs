@@ -17,7 +17,7 @@ pub fn tree(org: &OrganisationDraft, opts: TreeOptions) -> String {
     let mut out = String::new();
     let demo = if org.demo { "  [DATA DEMO]" } else { "" };
     let _ = writeln!(out, "{}{demo}", org.name);
-    let (u, o, i) = counts(org);
+    let (u, o, i) = org.counts();
     let renstra = org
         .renstra
         .map(|r| format!("Renstra {}–{} · ", r.start, r.end))
@@ -44,17 +44,6 @@ pub fn tree(org: &OrganisationDraft, opts: TreeOptions) -> String {
         }
     }
     out
-}
-
-fn counts(org: &OrganisationDraft) -> (usize, usize, usize) {
-    let o = org.units.iter().map(|u| u.objectives.len()).sum();
-    let i = org
-        .units
-        .iter()
-        .flat_map(|u| &u.objectives)
-        .map(|o| o.indicators.len())
-        .sum();
-    (org.units.len(), o, i)
 }
 
 fn unit_lines<'a>(
