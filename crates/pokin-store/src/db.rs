@@ -259,6 +259,30 @@ pub(crate) fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
+/// Runs `$run` on the connection's backend: `$db` names the backend's `sqlx::Database`,
+/// `$args` holds `$params` encoded for it and `$tx` is its transaction. An encoding failure
+/// becomes `sqlx::Error::Encode` without running anything.
+macro_rules! bound {
+    ($conn:ident, $params:ident, |$db:ident, $args:ident, $tx:ident| $run:expr) => {
+        match &mut $conn.inner {
+            Inner::Sqlite($tx) => {
+                type $db = Sqlite;
+                match arguments::<$db>($params) {
+                    Ok($args) => $run,
+                    Err(e) => Err(sqlx::Error::Encode(e)),
+                }
+            }
+            Inner::Postgres($tx) => {
+                type $db = Postgres;
+                match arguments::<$db>($params) {
+                    Ok($args) => $run,
+                    Err(e) => Err(sqlx::Error::Encode(e)),
+                }
+            }
+        }
+    };
+}
+
 enum Inner {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
@@ -327,24 +351,11 @@ impl Conn {
         sql: &'static str,
         params: Vec<Param>,
     ) -> Result<Vec<T>> {
-        let r = match &mut self.inner {
-            Inner::Sqlite(tx) => match arguments::<Sqlite>(params) {
-                Ok(args) => {
-                    sqlx::query_as_with::<Sqlite, T, _>(sql, args)
-                        .fetch_all(&mut **tx)
-                        .await
-                }
-                Err(e) => Err(sqlx::Error::Encode(e)),
-            },
-            Inner::Postgres(tx) => match arguments::<Postgres>(params) {
-                Ok(args) => {
-                    sqlx::query_as_with::<Postgres, T, _>(sql, args)
-                        .fetch_all(&mut **tx)
-                        .await
-                }
-                Err(e) => Err(sqlx::Error::Encode(e)),
-            },
-        };
+        let r = bound!(self, params, |Db, args, tx| {
+            sqlx::query_as_with::<Db, T, _>(sql, args)
+                .fetch_all(&mut **tx)
+                .await
+        });
         r.map_err(|e| self.err(e))
     }
 
@@ -353,24 +364,11 @@ impl Conn {
         sql: &'static str,
         params: Vec<Param>,
     ) -> Result<Option<T>> {
-        let r = match &mut self.inner {
-            Inner::Sqlite(tx) => match arguments::<Sqlite>(params) {
-                Ok(args) => {
-                    sqlx::query_as_with::<Sqlite, T, _>(sql, args)
-                        .fetch_optional(&mut **tx)
-                        .await
-                }
-                Err(e) => Err(sqlx::Error::Encode(e)),
-            },
-            Inner::Postgres(tx) => match arguments::<Postgres>(params) {
-                Ok(args) => {
-                    sqlx::query_as_with::<Postgres, T, _>(sql, args)
-                        .fetch_optional(&mut **tx)
-                        .await
-                }
-                Err(e) => Err(sqlx::Error::Encode(e)),
-            },
-        };
+        let r = bound!(self, params, |Db, args, tx| {
+            sqlx::query_as_with::<Db, T, _>(sql, args)
+                .fetch_optional(&mut **tx)
+                .await
+        });
         r.map_err(|e| self.err(e))
     }
 
@@ -388,22 +386,12 @@ impl Conn {
     /// Runs a statement that changes data. Private to this module: callers write through
     /// [`WriteTx`].
     async fn execute(&mut self, sql: &'static str, params: Vec<Param>) -> Result<u64> {
-        let r = match &mut self.inner {
-            Inner::Sqlite(tx) => match arguments::<Sqlite>(params) {
-                Ok(args) => sqlx::query_with::<Sqlite, _>(sql, args)
-                    .execute(&mut **tx)
-                    .await
-                    .map(|r| r.rows_affected()),
-                Err(e) => Err(sqlx::Error::Encode(e)),
-            },
-            Inner::Postgres(tx) => match arguments::<Postgres>(params) {
-                Ok(args) => sqlx::query_with::<Postgres, _>(sql, args)
-                    .execute(&mut **tx)
-                    .await
-                    .map(|r| r.rows_affected()),
-                Err(e) => Err(sqlx::Error::Encode(e)),
-            },
-        };
+        let r = bound!(self, params, |Db, args, tx| {
+            sqlx::query_with::<Db, _>(sql, args)
+                .execute(&mut **tx)
+                .await
+                .map(|r| r.rows_affected())
+        });
         r.map_err(|e| self.err(e))
     }
 }

@@ -13,14 +13,18 @@
 //!
 //! On any refusal or error the transaction rolls back: nothing changes and no audit record is
 //! written.
+//!
+//! The shared part lives in `Edit` (`run`, and `create`/`update`/`delete` for the rows that
+//! implement `EditedRow`: units, officials, objectives, cascade links, indicators), so each
+//! public edit is its own checks and writes. Targets, one per indicator and year, use `run`.
 
 use crate::Store;
 use crate::audit::{Audit, AuditAction, entity};
-use crate::db::{Conn, WriteTx, params};
+use crate::db::{Conn, Param, Record, WriteTx, params};
 use crate::error::{Result, StoreError};
 use crate::org::{
     INSERT_INDICATOR, INSERT_OBJECTIVE, INSERT_OFFICIAL, INSERT_SUPPORT, INSERT_TARGET,
-    INSERT_UNIT, indicator_params, official_params,
+    INSERT_UNIT, indicator_columns, official_columns,
 };
 use crate::tree::{
     self, INDICATOR_BY_ID, IndicatorRow, OBJECTIVE_BY_ID, OFFICIAL_BY_ID, ObjectiveRow,
@@ -128,6 +132,7 @@ const DELETE_UNIT: [&str; 6] = [
 
 const NEXT_OFFICIAL_SEQ: &str = "SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM officials \
      WHERE org_id = $1 AND unit_id = $2";
+/// After the organisation and the id, the columns of [`official_columns`].
 const UPDATE_OFFICIAL: &str = "UPDATE officials SET name = $3, nip = $4, pangkat = $5, \
      golongan = $6, appointment = $7, since_date = $8, until_date = $9 \
      WHERE org_id = $1 AND id = $2";
@@ -158,10 +163,11 @@ const INDICATOR_ID_BY_CODE: &str =
     "SELECT id FROM indicators WHERE org_id = $1 AND unit_id = $2 AND code = $3";
 const NEXT_INDICATOR_SEQ: &str = "SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM indicators \
      WHERE org_id = $1 AND objective_id = $2";
-const UPDATE_INDICATOR: &str = "UPDATE indicators SET code = $3, name = $4, iku = $5, \
-     satuan = $6, polarity = $7, aggregation = $8, definition = $9, formula = $10, \
-     data_source = $11, responsible = $12, baseline_number = $13, baseline_min = $14, \
-     baseline_max = $15, baseline_text = $16, decimals = $17, seq = $18 \
+/// After the organisation, the id and `seq`, the columns of [`indicator_columns`].
+const UPDATE_INDICATOR: &str = "UPDATE indicators SET seq = $3, code = $4, name = $5, \
+     iku = $6, satuan = $7, polarity = $8, aggregation = $9, definition = $10, formula = $11, \
+     data_source = $12, responsible = $13, baseline_number = $14, baseline_min = $15, \
+     baseline_max = $16, baseline_text = $17, decimals = $18 \
      WHERE org_id = $1 AND id = $2";
 const DELETE_INDICATOR: [&str; 2] = [
     "DELETE FROM targets WHERE org_id = $1 AND indicator_id = $2",
@@ -177,36 +183,192 @@ const DELETE_TARGET: &str = "DELETE FROM targets WHERE org_id = $1 AND id = $2";
 // ---------------------------------------------------------------------------------------------
 // Shared steps.
 
-/// Refuses an edit of an organisation that does not exist.
-async fn org_exists(tx: &mut WriteTx, org_id: i64) -> Result<()> {
-    tree::org_row(tx.read(), org_id).await.map(|_| ())
+/// A row that edits create, change or delete: what the audit log calls it, how to read it by
+/// id, and how a refusal names it when it does not exist.
+trait EditedRow: Record + Serialize {
+    /// The audit record's entity, one of [`entity`]'s constants.
+    const ENTITY: &'static str;
+    /// Reads one row: `$1` the organisation, `$2` the row's id.
+    const BY_ID: &'static str;
+    /// How a person calls the row, in Indonesian.
+    const WHAT: &'static str;
+    /// What a person should pick instead of a missing row, in Indonesian.
+    const PICK: &'static str;
 }
 
-/// Validates the organisation as changed (as the domain does) and gives the audit record the
-/// transaction commits with.
-async fn validated(
-    tx: &mut WriteTx,
-    org_id: i64,
-    entity: &'static str,
-    entity_id: i64,
+impl EditedRow for UnitRow {
+    const ENTITY: &'static str = entity::UNIT;
+    const BY_ID: &'static str = UNIT_BY_ID;
+    const WHAT: &'static str = "unit";
+    const PICK: &'static str = "unit";
+}
+
+impl EditedRow for OfficialRow {
+    const ENTITY: &'static str = entity::OFFICIAL;
+    const BY_ID: &'static str = OFFICIAL_BY_ID;
+    const WHAT: &'static str = "pejabat";
+    const PICK: &'static str = "pejabat";
+}
+
+impl EditedRow for ObjectiveRow {
+    const ENTITY: &'static str = entity::OBJECTIVE;
+    const BY_ID: &'static str = OBJECTIVE_BY_ID;
+    const WHAT: &'static str = "sasaran";
+    const PICK: &'static str = "sasaran";
+}
+
+impl EditedRow for SupportRow {
+    const ENTITY: &'static str = entity::SUPPORT;
+    const BY_ID: &'static str = SUPPORT_BY_ID;
+    const WHAT: &'static str = "dukungan (cascading)";
+    const PICK: &'static str = "dukungan";
+}
+
+impl EditedRow for IndicatorRow {
+    const ENTITY: &'static str = entity::INDICATOR;
+    const BY_ID: &'static str = INDICATOR_BY_ID;
+    const WHAT: &'static str = "indikator";
+    const PICK: &'static str = "indikator";
+}
+
+/// The refusal for a row id that is not in the organisation.
+fn missing(what: &str, id: i64, pick: &str) -> StoreError {
+    StoreError::NotFound(format!(
+        "{what} dengan id {id} tidak ada dalam organisasi ini. Muat ulang halaman lalu pilih \
+         {pick} yang ada."
+    ))
+}
+
+/// Reads row `id` of the organisation, or refuses because it is not there.
+async fn by_id<R: EditedRow>(conn: &mut Conn, org_id: i64, id: i64) -> Result<R> {
+    conn.fetch_optional(R::BY_ID, params![org_id, id])
+        .await?
+        .ok_or_else(|| missing(R::WHAT, id, R::PICK))
+}
+
+/// What an edit changed, for its audit record.
+struct Change {
+    id: i64,
     action: AuditAction,
     before: Option<Value>,
     after: Option<Value>,
-) -> Result<Audit> {
-    let loaded = tree::load(tx.read(), org_id).await?;
-    if let Err(errors) = loaded.draft.validate() {
-        return Err(StoreError::Invalid(format!(
-            "perubahan ditolak karena pohon kinerja menjadi tidak sah:\n{errors}"
-        )));
+}
+
+/// One edit: who makes it, in which organisation, and what it is called in error messages.
+/// Its methods run it as one audited write transaction.
+struct Edit<'a> {
+    store: &'a Store,
+    actor: &'a str,
+    org_id: i64,
+    context: &'static str,
+}
+
+fn edit<'a>(store: &'a Store, actor: &'a str, org_id: i64, context: &'static str) -> Edit<'a> {
+    Edit {
+        store,
+        actor,
+        org_id,
+        context,
     }
-    Ok(Audit {
-        org_id: Some(org_id),
-        entity,
-        entity_id: Some(entity_id),
-        action,
-        before,
-        after,
-    })
+}
+
+impl Edit<'_> {
+    /// Runs the edit in a write transaction: refuses if the organisation does not exist, runs
+    /// `f` (its checks and writes), validates the changed tree as the domain does, and commits
+    /// with the audit record of `entity` that `f`'s [`Change`] describes.
+    async fn run<T>(
+        self,
+        entity: &'static str,
+        f: impl AsyncFnOnce(&mut WriteTx) -> Result<(T, Change)>,
+    ) -> Result<T> {
+        let org_id = self.org_id;
+        WriteTx::run(self.store, self.actor, self.context, async |tx| {
+            tree::org_row(tx.read(), org_id).await?;
+            let (value, change) = f(tx).await?;
+            let loaded = tree::load(tx.read(), org_id).await?;
+            if let Err(errors) = loaded.draft.validate() {
+                return Err(StoreError::Invalid(format!(
+                    "perubahan ditolak karena pohon kinerja menjadi tidak sah:\n{errors}"
+                )));
+            }
+            let audit = Audit {
+                org_id: Some(org_id),
+                entity,
+                entity_id: Some(change.id),
+                action: change.action,
+                before: change.before,
+                after: change.after,
+            };
+            Ok((value, audit))
+        })
+        .await
+    }
+
+    /// Creates a row: `insert` checks, writes it and returns its id. Audited with the row as
+    /// stored as `after`.
+    async fn create<R: EditedRow>(
+        self,
+        insert: impl AsyncFnOnce(&mut WriteTx) -> Result<i64>,
+    ) -> Result<i64> {
+        let org_id = self.org_id;
+        self.run(R::ENTITY, async |tx| {
+            let id = insert(tx).await?;
+            let after = by_id::<R>(tx.read(), org_id, id).await?;
+            let change = Change {
+                id,
+                action: AuditAction::Create,
+                before: None,
+                after: Some(to_json(&after)?),
+            };
+            Ok((id, change))
+        })
+        .await
+    }
+
+    /// Changes row `id`, which must exist: `write` gets the row as it was, checks and writes.
+    /// Audited with the row before and after.
+    async fn update<R: EditedRow>(
+        self,
+        id: i64,
+        write: impl AsyncFnOnce(&mut WriteTx, &R) -> Result<()>,
+    ) -> Result<()> {
+        let org_id = self.org_id;
+        self.run(R::ENTITY, async |tx| {
+            let before = by_id::<R>(tx.read(), org_id, id).await?;
+            write(tx, &before).await?;
+            let after = by_id::<R>(tx.read(), org_id, id).await?;
+            let change = Change {
+                id,
+                action: AuditAction::Update,
+                before: Some(to_json(&before)?),
+                after: Some(to_json(&after)?),
+            };
+            Ok(((), change))
+        })
+        .await
+    }
+
+    /// Deletes row `id`, which must exist: `write` gets the row, checks, deletes it with what
+    /// belongs to it, and returns the audit record's `before` (the row, and what went with it).
+    async fn delete<R: EditedRow>(
+        self,
+        id: i64,
+        write: impl AsyncFnOnce(&mut WriteTx, R) -> Result<Value>,
+    ) -> Result<()> {
+        let org_id = self.org_id;
+        self.run(R::ENTITY, async |tx| {
+            let row = by_id::<R>(tx.read(), org_id, id).await?;
+            let before = write(tx, row).await?;
+            let change = Change {
+                id,
+                action: AuditAction::Delete,
+                before: Some(before),
+                after: None,
+            };
+            Ok(((), change))
+        })
+        .await
+    }
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<Value> {
@@ -222,46 +384,17 @@ fn with(mut row: Value, key: &str, value: Value) -> Value {
     row
 }
 
-async fn next_seq(
-    conn: &mut Conn,
-    sql: &'static str,
-    params: Vec<crate::db::Param>,
-) -> Result<i64> {
+/// Runs the statements of a deletion, each with `$1` the organisation and `$2` the row's id.
+async fn execute_all(tx: &mut WriteTx, sqls: &[&'static str], org_id: i64, id: i64) -> Result<()> {
+    for &sql in sqls {
+        tx.execute(sql, params![org_id, id]).await?;
+    }
+    Ok(())
+}
+
+async fn next_seq(conn: &mut Conn, sql: &'static str, params: Vec<Param>) -> Result<i64> {
     let row: NRow = conn.fetch_one(sql, params).await?;
     Ok(row.n)
-}
-
-async fn unit_row(conn: &mut Conn, org_id: i64, unit_id: i64, what: &str) -> Result<UnitRow> {
-    conn.fetch_optional(UNIT_BY_ID, params![org_id, unit_id])
-        .await?
-        .ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "{what} dengan id {unit_id} tidak ada dalam organisasi ini. Muat ulang halaman \
-                 lalu pilih unit yang ada."
-            ))
-        })
-}
-
-async fn objective_row(conn: &mut Conn, org_id: i64, id: i64) -> Result<ObjectiveRow> {
-    conn.fetch_optional(OBJECTIVE_BY_ID, params![org_id, id])
-        .await?
-        .ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "sasaran dengan id {id} tidak ada dalam organisasi ini. Muat ulang halaman lalu \
-                 pilih sasaran yang ada."
-            ))
-        })
-}
-
-async fn indicator_row(conn: &mut Conn, org_id: i64, id: i64) -> Result<IndicatorRow> {
-    conn.fetch_optional(INDICATOR_BY_ID, params![org_id, id])
-        .await?
-        .ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "indikator dengan id {id} tidak ada dalam organisasi ini. Muat ulang halaman lalu \
-                 pilih indikator yang ada."
-            ))
-        })
 }
 
 /// What the domain says is wrong with a target or baseline value (mirrors its rules, checked
@@ -334,7 +467,12 @@ async fn check_unit_input(
                     .into(),
             ));
         }
-        unit_row(conn, org_id, parent, "unit induk").await?;
+        let found: Option<UnitRow> = conn
+            .fetch_optional(UNIT_BY_ID, params![org_id, parent])
+            .await?;
+        if found.is_none() {
+            return Err(missing("unit induk", parent, "unit"));
+        }
     }
     Ok(())
 }
@@ -345,15 +483,14 @@ pub(crate) async fn create_unit(
     org_id: i64,
     input: &UnitInput,
 ) -> Result<i64> {
-    WriteTx::run(store, actor, "menambah unit", async |tx| {
-        org_exists(tx, org_id).await?;
-        check_unit_input(tx.read(), org_id, None, input).await?;
-        let seq = match input.position {
-            Some(p) => p,
-            None => next_seq(tx.read(), NEXT_UNIT_SEQ, params![org_id]).await?,
-        };
-        let id = tx
-            .insert(
+    edit(store, actor, org_id, "menambah unit")
+        .create::<UnitRow>(async |tx| {
+            check_unit_input(tx.read(), org_id, None, input).await?;
+            let seq = match input.position {
+                Some(p) => p,
+                None => next_seq(tx.read(), NEXT_UNIT_SEQ, params![org_id]).await?,
+            };
+            tx.insert(
                 INSERT_UNIT,
                 params![
                     org_id,
@@ -364,21 +501,9 @@ pub(crate) async fn create_unit(
                     input.parent_id,
                 ],
             )
-            .await?;
-        let after = unit_row(tx.read(), org_id, id, "unit").await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::UNIT,
-            id,
-            AuditAction::Create,
-            None,
-            Some(to_json(&after)?),
-        )
-        .await?;
-        Ok((id, audit))
-    })
-    .await
+            .await
+        })
+        .await
 }
 
 pub(crate) async fn update_unit(
@@ -388,37 +513,25 @@ pub(crate) async fn update_unit(
     unit_id: i64,
     input: &UnitInput,
 ) -> Result<()> {
-    WriteTx::run(store, actor, "mengubah unit", async |tx| {
-        org_exists(tx, org_id).await?;
-        let before = unit_row(tx.read(), org_id, unit_id, "unit").await?;
-        check_unit_input(tx.read(), org_id, Some(unit_id), input).await?;
-        tx.execute(
-            UPDATE_UNIT,
-            params![
-                org_id,
-                unit_id,
-                input.key.as_str(),
-                input.name.as_str(),
-                input.kind.as_str(),
-                input.parent_id,
-                input.position.unwrap_or(before.seq),
-            ],
-        )
-        .await?;
-        let after = unit_row(tx.read(), org_id, unit_id, "unit").await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::UNIT,
-            unit_id,
-            AuditAction::Update,
-            Some(to_json(&before)?),
-            Some(to_json(&after)?),
-        )
-        .await?;
-        Ok(((), audit))
-    })
-    .await
+    edit(store, actor, org_id, "mengubah unit")
+        .update::<UnitRow>(unit_id, async |tx, before| {
+            check_unit_input(tx.read(), org_id, Some(unit_id), input).await?;
+            tx.execute(
+                UPDATE_UNIT,
+                params![
+                    org_id,
+                    unit_id,
+                    input.key.as_str(),
+                    input.name.as_str(),
+                    input.kind.as_str(),
+                    input.parent_id,
+                    input.position.unwrap_or(before.seq),
+                ],
+            )
+            .await?;
+            Ok(())
+        })
+        .await
 }
 
 pub(crate) async fn delete_unit(
@@ -427,51 +540,39 @@ pub(crate) async fn delete_unit(
     org_id: i64,
     unit_id: i64,
 ) -> Result<()> {
-    WriteTx::run(store, actor, "menghapus unit", async |tx| {
-        org_exists(tx, org_id).await?;
-        let row = unit_row(tx.read(), org_id, unit_id, "unit").await?;
-        let children: NRow = tx
-            .read()
-            .fetch_one(COUNT_CHILDREN, params![org_id, unit_id])
-            .await?;
-        if children.n > 0 {
-            return Err(StoreError::Conflict(format!(
-                "unit '{}' masih membawahi {} unit. Pindahkan atau hapus unit bawahannya lebih \
-                 dulu.",
-                row.name, children.n
-            )));
-        }
-        let loaded = tree::load(tx.read(), org_id).await?;
-        let key = UnitKey::parse(&row.unit_key).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let contents = loaded
-            .draft
-            .units
-            .iter()
-            .find(|u| u.key == key)
-            .map(to_json)
-            .transpose()?
-            .unwrap_or(Value::Null);
-        let before = with(
-            with(to_json(&row)?, "contents", contents),
-            "supported_by",
-            supported_by(&loaded.draft, &key, None),
-        );
-        for sql in DELETE_UNIT {
-            tx.execute(sql, params![org_id, unit_id]).await?;
-        }
-        let audit = validated(
-            tx,
-            org_id,
-            entity::UNIT,
-            unit_id,
-            AuditAction::Delete,
-            Some(before),
-            None,
-        )
-        .await?;
-        Ok(((), audit))
-    })
-    .await
+    edit(store, actor, org_id, "menghapus unit")
+        .delete::<UnitRow>(unit_id, async |tx, row| {
+            let children: NRow = tx
+                .read()
+                .fetch_one(COUNT_CHILDREN, params![org_id, unit_id])
+                .await?;
+            if children.n > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "unit '{}' masih membawahi {} unit. Pindahkan atau hapus unit bawahannya \
+                     lebih dulu.",
+                    row.name, children.n
+                )));
+            }
+            let loaded = tree::load(tx.read(), org_id).await?;
+            let key =
+                UnitKey::parse(&row.unit_key).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let contents = loaded
+                .draft
+                .units
+                .iter()
+                .find(|u| u.key == key)
+                .map(to_json)
+                .transpose()?
+                .unwrap_or(Value::Null);
+            let before = with(
+                with(to_json(&row)?, "contents", contents),
+                "supported_by",
+                supported_by(&loaded.draft, &key, None),
+            );
+            execute_all(tx, &DELETE_UNIT, org_id, unit_id).await?;
+            Ok(before)
+        })
+        .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -494,17 +595,6 @@ fn check_official(o: &Official) -> Result<()> {
     Ok(())
 }
 
-async fn official_row(conn: &mut Conn, org_id: i64, id: i64) -> Result<OfficialRow> {
-    conn.fetch_optional(OFFICIAL_BY_ID, params![org_id, id])
-        .await?
-        .ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "pejabat dengan id {id} tidak ada dalam organisasi ini. Muat ulang halaman lalu \
-                 pilih pejabat yang ada."
-            ))
-        })
-}
-
 pub(crate) async fn create_official(
     store: &Store,
     actor: &str,
@@ -513,30 +603,17 @@ pub(crate) async fn create_official(
     official: &Official,
 ) -> Result<i64> {
     check_official(official)?;
-    WriteTx::run(store, actor, "menambah pejabat", async |tx| {
-        org_exists(tx, org_id).await?;
-        unit_row(tx.read(), org_id, unit_id, "unit").await?;
-        let seq = next_seq(tx.read(), NEXT_OFFICIAL_SEQ, params![org_id, unit_id]).await?;
-        let id = tx
-            .insert(
+    edit(store, actor, org_id, "menambah pejabat")
+        .create::<OfficialRow>(async |tx| {
+            by_id::<UnitRow>(tx.read(), org_id, unit_id).await?;
+            let seq = next_seq(tx.read(), NEXT_OFFICIAL_SEQ, params![org_id, unit_id]).await?;
+            tx.insert(
                 INSERT_OFFICIAL,
-                official_params(org_id, unit_id, seq, official),
+                [params![org_id, unit_id, seq], official_columns(official)].concat(),
             )
-            .await?;
-        let after = official_row(tx.read(), org_id, id).await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::OFFICIAL,
-            id,
-            AuditAction::Create,
-            None,
-            Some(to_json(&after)?),
-        )
-        .await?;
-        Ok((id, audit))
-    })
-    .await
+            .await
+        })
+        .await
 }
 
 pub(crate) async fn update_official(
@@ -547,38 +624,16 @@ pub(crate) async fn update_official(
     o: &Official,
 ) -> Result<()> {
     check_official(o)?;
-    WriteTx::run(store, actor, "mengubah pejabat", async |tx| {
-        org_exists(tx, org_id).await?;
-        let before = official_row(tx.read(), org_id, official_id).await?;
-        tx.execute(
-            UPDATE_OFFICIAL,
-            params![
-                org_id,
-                official_id,
-                o.name.as_str(),
-                o.nip.as_ref().map(|n| n.as_str()),
-                o.pangkat.as_deref(),
-                o.golongan.as_deref(),
-                o.appointment.as_str(),
-                o.since,
-                o.until,
-            ],
-        )
-        .await?;
-        let after = official_row(tx.read(), org_id, official_id).await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::OFFICIAL,
-            official_id,
-            AuditAction::Update,
-            Some(to_json(&before)?),
-            Some(to_json(&after)?),
-        )
-        .await?;
-        Ok(((), audit))
-    })
-    .await
+    edit(store, actor, org_id, "mengubah pejabat")
+        .update::<OfficialRow>(official_id, async |tx, _| {
+            tx.execute(
+                UPDATE_OFFICIAL,
+                [params![org_id, official_id], official_columns(o)].concat(),
+            )
+            .await?;
+            Ok(())
+        })
+        .await
 }
 
 pub(crate) async fn delete_official(
@@ -587,24 +642,13 @@ pub(crate) async fn delete_official(
     org_id: i64,
     official_id: i64,
 ) -> Result<()> {
-    WriteTx::run(store, actor, "menghapus pejabat", async |tx| {
-        org_exists(tx, org_id).await?;
-        let before = official_row(tx.read(), org_id, official_id).await?;
-        tx.execute(DELETE_OFFICIAL, params![org_id, official_id])
-            .await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::OFFICIAL,
-            official_id,
-            AuditAction::Delete,
-            Some(to_json(&before)?),
-            None,
-        )
-        .await?;
-        Ok(((), audit))
-    })
-    .await
+    edit(store, actor, org_id, "menghapus pejabat")
+        .delete::<OfficialRow>(official_id, async |tx, row| {
+            tx.execute(DELETE_OFFICIAL, params![org_id, official_id])
+                .await?;
+            to_json(&row)
+        })
+        .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -648,16 +692,15 @@ pub(crate) async fn create_objective(
     unit_id: i64,
     input: &ObjectiveInput,
 ) -> Result<i64> {
-    WriteTx::run(store, actor, "menambah sasaran", async |tx| {
-        org_exists(tx, org_id).await?;
-        unit_row(tx.read(), org_id, unit_id, "unit").await?;
-        check_objective_code(tx.read(), org_id, unit_id, None, input).await?;
-        let seq = match input.position {
-            Some(p) => p,
-            None => next_seq(tx.read(), NEXT_OBJECTIVE_SEQ, params![org_id, unit_id]).await?,
-        };
-        let id = tx
-            .insert(
+    edit(store, actor, org_id, "menambah sasaran")
+        .create::<ObjectiveRow>(async |tx| {
+            by_id::<UnitRow>(tx.read(), org_id, unit_id).await?;
+            check_objective_code(tx.read(), org_id, unit_id, None, input).await?;
+            let seq = match input.position {
+                Some(p) => p,
+                None => next_seq(tx.read(), NEXT_OBJECTIVE_SEQ, params![org_id, unit_id]).await?,
+            };
+            tx.insert(
                 INSERT_OBJECTIVE,
                 params![
                     org_id,
@@ -667,21 +710,9 @@ pub(crate) async fn create_objective(
                     input.statement.as_str()
                 ],
             )
-            .await?;
-        let after = objective_row(tx.read(), org_id, id).await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::OBJECTIVE,
-            id,
-            AuditAction::Create,
-            None,
-            Some(to_json(&after)?),
-        )
-        .await?;
-        Ok((id, audit))
-    })
-    .await
+            .await
+        })
+        .await
 }
 
 pub(crate) async fn update_objective(
@@ -691,35 +722,24 @@ pub(crate) async fn update_objective(
     objective_id: i64,
     input: &ObjectiveInput,
 ) -> Result<()> {
-    WriteTx::run(store, actor, "mengubah sasaran", async |tx| {
-        org_exists(tx, org_id).await?;
-        let before = objective_row(tx.read(), org_id, objective_id).await?;
-        check_objective_code(tx.read(), org_id, before.unit_id, Some(objective_id), input).await?;
-        tx.execute(
-            UPDATE_OBJECTIVE,
-            params![
-                org_id,
-                objective_id,
-                input.code.as_str(),
-                input.statement.as_str(),
-                input.position.unwrap_or(before.seq),
-            ],
-        )
-        .await?;
-        let after = objective_row(tx.read(), org_id, objective_id).await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::OBJECTIVE,
-            objective_id,
-            AuditAction::Update,
-            Some(to_json(&before)?),
-            Some(to_json(&after)?),
-        )
-        .await?;
-        Ok(((), audit))
-    })
-    .await
+    edit(store, actor, org_id, "mengubah sasaran")
+        .update::<ObjectiveRow>(objective_id, async |tx, before| {
+            check_objective_code(tx.read(), org_id, before.unit_id, Some(objective_id), input)
+                .await?;
+            tx.execute(
+                UPDATE_OBJECTIVE,
+                params![
+                    org_id,
+                    objective_id,
+                    input.code.as_str(),
+                    input.statement.as_str(),
+                    input.position.unwrap_or(before.seq),
+                ],
+            )
+            .await?;
+            Ok(())
+        })
+        .await
 }
 
 pub(crate) async fn delete_objective(
@@ -728,47 +748,35 @@ pub(crate) async fn delete_objective(
     org_id: i64,
     objective_id: i64,
 ) -> Result<()> {
-    WriteTx::run(store, actor, "menghapus sasaran", async |tx| {
-        org_exists(tx, org_id).await?;
-        let row = objective_row(tx.read(), org_id, objective_id).await?;
-        let unit = unit_row(tx.read(), org_id, row.unit_id, "unit").await?;
-        let loaded = tree::load(tx.read(), org_id).await?;
-        let key = UnitKey::parse(&unit.unit_key).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let code = Code::parse(&row.code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let contents = loaded
-            .draft
-            .units
-            .iter()
-            .find(|u| u.key == key)
-            .and_then(|u| u.objectives.iter().find(|o| o.code == code))
-            .map(to_json)
-            .transpose()?
-            .unwrap_or(Value::Null);
-        let before = with(
-            with(
-                with(to_json(&row)?, "unit_key", Value::String(unit.unit_key)),
-                "contents",
-                contents,
-            ),
-            "supported_by",
-            supported_by(&loaded.draft, &key, Some(&code)),
-        );
-        for sql in DELETE_OBJECTIVE {
-            tx.execute(sql, params![org_id, objective_id]).await?;
-        }
-        let audit = validated(
-            tx,
-            org_id,
-            entity::OBJECTIVE,
-            objective_id,
-            AuditAction::Delete,
-            Some(before),
-            None,
-        )
-        .await?;
-        Ok(((), audit))
-    })
-    .await
+    edit(store, actor, org_id, "menghapus sasaran")
+        .delete::<ObjectiveRow>(objective_id, async |tx, row| {
+            let unit = by_id::<UnitRow>(tx.read(), org_id, row.unit_id).await?;
+            let loaded = tree::load(tx.read(), org_id).await?;
+            let key =
+                UnitKey::parse(&unit.unit_key).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let code = Code::parse(&row.code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let contents = loaded
+                .draft
+                .units
+                .iter()
+                .find(|u| u.key == key)
+                .and_then(|u| u.objectives.iter().find(|o| o.code == code))
+                .map(to_json)
+                .transpose()?
+                .unwrap_or(Value::Null);
+            let before = with(
+                with(
+                    with(to_json(&row)?, "unit_key", Value::String(unit.unit_key)),
+                    "contents",
+                    contents,
+                ),
+                "supported_by",
+                supported_by(&loaded.draft, &key, Some(&code)),
+            );
+            execute_all(tx, &DELETE_OBJECTIVE, org_id, objective_id).await?;
+            Ok(before)
+        })
+        .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -782,17 +790,6 @@ fn check_weight(weight: f64) -> Result<()> {
             "bobot dukungan {weight} tidak sah: bobot harus angka lebih dari 0, misalnya 1."
         )))
     }
-}
-
-async fn support_row(conn: &mut Conn, org_id: i64, id: i64) -> Result<SupportRow> {
-    conn.fetch_optional(SUPPORT_BY_ID, params![org_id, id])
-        .await?
-        .ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "dukungan (cascading) dengan id {id} tidak ada dalam organisasi ini. Muat ulang \
-                 halaman lalu pilih dukungan yang ada."
-            ))
-        })
 }
 
 pub(crate) async fn create_support(
@@ -811,10 +808,9 @@ pub(crate) async fn create_support(
                 .into(),
         ));
     }
-    WriteTx::run(store, actor, "menambah dukungan sasaran", async |tx| {
-        org_exists(tx, org_id).await?;
-        objective_row(tx.read(), org_id, from_objective_id).await?;
-        objective_row(tx.read(), org_id, to_objective_id).await?;
+    edit(store, actor, org_id, "menambah dukungan sasaran").create::<SupportRow>(async |tx| {
+        by_id::<ObjectiveRow>(tx.read(), org_id, from_objective_id).await?;
+        by_id::<ObjectiveRow>(tx.read(), org_id, to_objective_id).await?;
         let same: Option<IdRow> = tx
             .read()
             .fetch_optional(
@@ -835,24 +831,11 @@ pub(crate) async fn create_support(
             params![org_id, from_objective_id],
         )
         .await?;
-        let id = tx
-            .insert(
-                INSERT_SUPPORT,
-                params![org_id, from_objective_id, to_objective_id, seq, weight],
-            )
-            .await?;
-        let after = support_row(tx.read(), org_id, id).await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::SUPPORT,
-            id,
-            AuditAction::Create,
-            None,
-            Some(to_json(&after)?),
+        tx.insert(
+            INSERT_SUPPORT,
+            params![org_id, from_objective_id, to_objective_id, seq, weight],
         )
-        .await?;
-        Ok((id, audit))
+        .await
     })
     .await
 }
@@ -865,25 +848,13 @@ pub(crate) async fn update_support(
     weight: f64,
 ) -> Result<()> {
     check_weight(weight)?;
-    WriteTx::run(store, actor, "mengubah dukungan sasaran", async |tx| {
-        org_exists(tx, org_id).await?;
-        let before = support_row(tx.read(), org_id, support_id).await?;
-        tx.execute(UPDATE_SUPPORT, params![org_id, support_id, weight])
-            .await?;
-        let after = support_row(tx.read(), org_id, support_id).await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::SUPPORT,
-            support_id,
-            AuditAction::Update,
-            Some(to_json(&before)?),
-            Some(to_json(&after)?),
-        )
-        .await?;
-        Ok(((), audit))
-    })
-    .await
+    edit(store, actor, org_id, "mengubah dukungan sasaran")
+        .update::<SupportRow>(support_id, async |tx, _| {
+            tx.execute(UPDATE_SUPPORT, params![org_id, support_id, weight])
+                .await?;
+            Ok(())
+        })
+        .await
 }
 
 pub(crate) async fn delete_support(
@@ -892,24 +863,13 @@ pub(crate) async fn delete_support(
     org_id: i64,
     support_id: i64,
 ) -> Result<()> {
-    WriteTx::run(store, actor, "menghapus dukungan sasaran", async |tx| {
-        org_exists(tx, org_id).await?;
-        let before = support_row(tx.read(), org_id, support_id).await?;
-        tx.execute(DELETE_SUPPORT, params![org_id, support_id])
-            .await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::SUPPORT,
-            support_id,
-            AuditAction::Delete,
-            Some(to_json(&before)?),
-            None,
-        )
-        .await?;
-        Ok(((), audit))
-    })
-    .await
+    edit(store, actor, org_id, "menghapus dukungan sasaran")
+        .delete::<SupportRow>(support_id, async |tx, row| {
+            tx.execute(DELETE_SUPPORT, params![org_id, support_id])
+                .await?;
+            to_json(&row)
+        })
+        .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -966,34 +926,27 @@ pub(crate) async fn create_indicator(
     spec: &IndicatorSpec,
 ) -> Result<i64> {
     check_spec(spec)?;
-    WriteTx::run(store, actor, "menambah indikator", async |tx| {
-        org_exists(tx, org_id).await?;
-        let objective = objective_row(tx.read(), org_id, objective_id).await?;
-        check_indicator_code(tx.read(), org_id, objective.unit_id, None, &spec.code).await?;
-        let seq = match spec.position {
-            Some(p) => p,
-            None => next_seq(tx.read(), NEXT_INDICATOR_SEQ, params![org_id, objective_id]).await?,
-        };
-        let id = tx
-            .insert(
+    edit(store, actor, org_id, "menambah indikator")
+        .create::<IndicatorRow>(async |tx| {
+            let objective = by_id::<ObjectiveRow>(tx.read(), org_id, objective_id).await?;
+            check_indicator_code(tx.read(), org_id, objective.unit_id, None, &spec.code).await?;
+            let seq = match spec.position {
+                Some(p) => p,
+                None => {
+                    next_seq(tx.read(), NEXT_INDICATOR_SEQ, params![org_id, objective_id]).await?
+                }
+            };
+            tx.insert(
                 INSERT_INDICATOR,
-                indicator_params(org_id, objective_id, objective.unit_id, seq, spec),
+                [
+                    params![org_id, objective_id, objective.unit_id, seq],
+                    indicator_columns(spec),
+                ]
+                .concat(),
             )
-            .await?;
-        let after = indicator_row(tx.read(), org_id, id).await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::INDICATOR,
-            id,
-            AuditAction::Create,
-            None,
-            Some(to_json(&after)?),
-        )
-        .await?;
-        Ok((id, audit))
-    })
-    .await
+            .await
+        })
+        .await
 }
 
 pub(crate) async fn update_indicator(
@@ -1004,56 +957,25 @@ pub(crate) async fn update_indicator(
     spec: &IndicatorSpec,
 ) -> Result<()> {
     check_spec(spec)?;
-    WriteTx::run(store, actor, "mengubah indikator", async |tx| {
-        org_exists(tx, org_id).await?;
-        let before = indicator_row(tx.read(), org_id, indicator_id).await?;
-        check_indicator_code(
-            tx.read(),
-            org_id,
-            before.unit_id,
-            Some(indicator_id),
-            &spec.code,
-        )
-        .await?;
-        let (bn, bmin, bmax, btext) = value_columns(spec.baseline.as_ref());
-        tx.execute(
-            UPDATE_INDICATOR,
-            params![
+    edit(store, actor, org_id, "mengubah indikator")
+        .update::<IndicatorRow>(indicator_id, async |tx, before| {
+            check_indicator_code(
+                tx.read(),
                 org_id,
-                indicator_id,
-                spec.code.as_str(),
-                spec.name.as_str(),
-                spec.iku,
-                spec.satuan.as_deref(),
-                spec.polarity.map(|p| p.as_str()),
-                spec.aggregation.map(|a| a.as_str()),
-                spec.definition.as_deref(),
-                spec.formula.as_deref(),
-                spec.data_source.as_deref(),
-                spec.responsible.as_deref(),
-                bn,
-                bmin,
-                bmax,
-                btext,
-                spec.decimals.map(i64::from),
-                spec.position.unwrap_or(before.seq),
-            ],
-        )
-        .await?;
-        let after = indicator_row(tx.read(), org_id, indicator_id).await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::INDICATOR,
-            indicator_id,
-            AuditAction::Update,
-            Some(to_json(&before)?),
-            Some(to_json(&after)?),
-        )
-        .await?;
-        Ok(((), audit))
-    })
-    .await
+                before.unit_id,
+                Some(indicator_id),
+                &spec.code,
+            )
+            .await?;
+            let seq = spec.position.unwrap_or(before.seq);
+            tx.execute(
+                UPDATE_INDICATOR,
+                [params![org_id, indicator_id, seq], indicator_columns(spec)].concat(),
+            )
+            .await?;
+            Ok(())
+        })
+        .await
 }
 
 pub(crate) async fn delete_indicator(
@@ -1062,34 +984,21 @@ pub(crate) async fn delete_indicator(
     org_id: i64,
     indicator_id: i64,
 ) -> Result<()> {
-    WriteTx::run(store, actor, "menghapus indikator", async |tx| {
-        org_exists(tx, org_id).await?;
-        let row = indicator_row(tx.read(), org_id, indicator_id).await?;
-        let targets: Vec<TargetRow> = tx
-            .read()
-            .fetch_all(TARGETS_OF, params![org_id, indicator_id])
-            .await?;
-        let before = with(to_json(&row)?, "targets", to_json(&targets)?);
-        for sql in DELETE_INDICATOR {
-            tx.execute(sql, params![org_id, indicator_id]).await?;
-        }
-        let audit = validated(
-            tx,
-            org_id,
-            entity::INDICATOR,
-            indicator_id,
-            AuditAction::Delete,
-            Some(before),
-            None,
-        )
-        .await?;
-        Ok(((), audit))
-    })
-    .await
+    edit(store, actor, org_id, "menghapus indikator")
+        .delete::<IndicatorRow>(indicator_id, async |tx, row| {
+            let targets: Vec<TargetRow> = tx
+                .read()
+                .fetch_all(TARGETS_OF, params![org_id, indicator_id])
+                .await?;
+            let before = with(to_json(&row)?, "targets", to_json(&targets)?);
+            execute_all(tx, &DELETE_INDICATOR, org_id, indicator_id).await?;
+            Ok(before)
+        })
+        .await
 }
 
 // ---------------------------------------------------------------------------------------------
-// Targets.
+// Targets: one row per indicator and year, so not read by id.
 
 async fn target_row(
     conn: &mut Conn,
@@ -1117,34 +1026,37 @@ pub(crate) async fn set_target(
             "target tahun {year} tidak sah: {p}. Perbaiki nilainya."
         )));
     }
-    WriteTx::run(store, actor, "menyimpan target", async |tx| {
-        org_exists(tx, org_id).await?;
-        indicator_row(tx.read(), org_id, indicator_id).await?;
-        let (n, min, max, text) = value_columns(Some(value));
-        let before = target_row(tx.read(), org_id, indicator_id, year).await?;
-        let (id, action) = match &before {
-            Some(t) => {
-                tx.execute(UPDATE_TARGET, params![org_id, t.id, n, min, max, text])
-                    .await?;
-                (t.id, AuditAction::Update)
-            }
-            None => {
-                let id = tx
-                    .insert(
-                        INSERT_TARGET,
-                        params![org_id, indicator_id, i64::from(year), n, min, max, text],
-                    )
-                    .await?;
-                (id, AuditAction::Create)
-            }
-        };
-        let after = target_row(tx.read(), org_id, indicator_id, year).await?;
-        let before = before.as_ref().map(to_json).transpose()?;
-        let after = after.as_ref().map(to_json).transpose()?;
-        let audit = validated(tx, org_id, entity::TARGET, id, action, before, after).await?;
-        Ok((id, audit))
-    })
-    .await
+    edit(store, actor, org_id, "menyimpan target")
+        .run(entity::TARGET, async |tx| {
+            by_id::<IndicatorRow>(tx.read(), org_id, indicator_id).await?;
+            let (n, min, max, text) = value_columns(Some(value));
+            let before = target_row(tx.read(), org_id, indicator_id, year).await?;
+            let (id, action) = match &before {
+                Some(t) => {
+                    tx.execute(UPDATE_TARGET, params![org_id, t.id, n, min, max, text])
+                        .await?;
+                    (t.id, AuditAction::Update)
+                }
+                None => {
+                    let id = tx
+                        .insert(
+                            INSERT_TARGET,
+                            params![org_id, indicator_id, i64::from(year), n, min, max, text],
+                        )
+                        .await?;
+                    (id, AuditAction::Create)
+                }
+            };
+            let after = target_row(tx.read(), org_id, indicator_id, year).await?;
+            let change = Change {
+                id,
+                action,
+                before: before.as_ref().map(to_json).transpose()?,
+                after: after.as_ref().map(to_json).transpose()?,
+            };
+            Ok((id, change))
+        })
+        .await
 }
 
 pub(crate) async fn delete_target(
@@ -1154,27 +1066,24 @@ pub(crate) async fn delete_target(
     indicator_id: i64,
     year: i32,
 ) -> Result<()> {
-    WriteTx::run(store, actor, "menghapus target", async |tx| {
-        org_exists(tx, org_id).await?;
-        indicator_row(tx.read(), org_id, indicator_id).await?;
-        let Some(before) = target_row(tx.read(), org_id, indicator_id, year).await? else {
-            return Err(StoreError::NotFound(format!(
-                "indikator ini belum memiliki target tahun {year}, jadi tidak ada yang dihapus."
-            )));
-        };
-        tx.execute(DELETE_TARGET, params![org_id, before.id])
-            .await?;
-        let audit = validated(
-            tx,
-            org_id,
-            entity::TARGET,
-            before.id,
-            AuditAction::Delete,
-            Some(to_json(&before)?),
-            None,
-        )
-        .await?;
-        Ok(((), audit))
-    })
-    .await
+    edit(store, actor, org_id, "menghapus target")
+        .run(entity::TARGET, async |tx| {
+            by_id::<IndicatorRow>(tx.read(), org_id, indicator_id).await?;
+            let Some(before) = target_row(tx.read(), org_id, indicator_id, year).await? else {
+                return Err(StoreError::NotFound(format!(
+                    "indikator ini belum memiliki target tahun {year}, jadi tidak ada yang \
+                     dihapus."
+                )));
+            };
+            tx.execute(DELETE_TARGET, params![org_id, before.id])
+                .await?;
+            let change = Change {
+                id: before.id,
+                action: AuditAction::Delete,
+                before: Some(to_json(&before)?),
+                after: None,
+            };
+            Ok(((), change))
+        })
+        .await
 }

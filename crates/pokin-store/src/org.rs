@@ -4,11 +4,12 @@
 //! record whose `after` is the imported organisation's JSON (and `before` the replaced one's).
 
 use crate::audit::{Audit, AuditAction, entity};
-use crate::db::{Conn, Pool, WriteTx, now, params};
+use crate::db::{Conn, Param, Pool, WriteTx, now, params};
+use crate::edit::IndicatorSpec;
 use crate::error::{Result, StoreError};
 use crate::tree::{self, value_columns};
 use crate::{ImportMode, Store};
-use pokin_domain::{Code, Organisation, OrganisationDraft, UnitKey};
+use pokin_domain::{Code, Official, Organisation, OrganisationDraft, UnitKey};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -124,7 +125,14 @@ pub(crate) async fn import(
             .fetch_optional(ORG_ID_BY_NAME, params![org.name.as_str()])
             .await?;
         let renstra = org.renstra.map(|r| (i64::from(r.start), i64::from(r.end)));
-        let at = now();
+        // The columns after the first (the id to update, or the name to insert).
+        let columns = params![
+            org.title.as_deref(),
+            org.demo,
+            renstra.map(|r| r.0),
+            renstra.map(|r| r.1),
+            now(),
+        ];
         let (org_id, before, action) = match (existing, mode) {
             (Some(e), ImportMode::New) => {
                 return Err(StoreError::Conflict(format!(
@@ -138,33 +146,13 @@ pub(crate) async fn import(
                 for sql in DELETE_TREE {
                     tx.execute(sql, params![e.id]).await?;
                 }
-                tx.execute(
-                    UPDATE_ORG,
-                    params![
-                        e.id,
-                        org.title.as_deref(),
-                        org.demo,
-                        renstra.map(|r| r.0),
-                        renstra.map(|r| r.1),
-                        at,
-                    ],
-                )
-                .await?;
+                tx.execute(UPDATE_ORG, [params![e.id], columns].concat())
+                    .await?;
                 (e.id, Some(before), AuditAction::Replace)
             }
             (None, _) => {
                 let id = tx
-                    .insert(
-                        INSERT_ORG,
-                        params![
-                            org.name.as_str(),
-                            org.title.as_deref(),
-                            org.demo,
-                            renstra.map(|r| r.0),
-                            renstra.map(|r| r.1),
-                            at,
-                        ],
-                    )
+                    .insert(INSERT_ORG, [params![org.name.as_str()], columns].concat())
                     .await?;
                 (id, None, AuditAction::Import)
             }
@@ -232,7 +220,7 @@ async fn insert_tree(tx: &mut WriteTx, org_id: i64, org: &OrganisationDraft) -> 
         for (seq, o) in u.officials.iter().enumerate() {
             tx.insert(
                 INSERT_OFFICIAL,
-                official_params(org_id, unit_id, seq as i64, o),
+                [params![org_id, unit_id, seq as i64], official_columns(o)].concat(),
             )
             .await?;
         }
@@ -277,13 +265,11 @@ async fn insert_tree(tx: &mut WriteTx, org_id: i64, org: &OrganisationDraft) -> 
                 let id = tx
                     .insert(
                         INSERT_INDICATOR,
-                        indicator_params(
-                            org_id,
-                            objective_id,
-                            unit_id,
-                            seq as i64,
-                            &crate::edit::IndicatorSpec::from(i),
-                        ),
+                        [
+                            params![org_id, objective_id, unit_id, seq as i64],
+                            indicator_columns(&IndicatorSpec::from(i)),
+                        ]
+                        .concat(),
                     )
                     .await?;
                 for (year, value) in &i.targets {
@@ -300,17 +286,10 @@ async fn insert_tree(tx: &mut WriteTx, org_id: i64, org: &OrganisationDraft) -> 
     Ok(())
 }
 
-/// The arguments of [`INSERT_OFFICIAL`].
-pub(crate) fn official_params(
-    org_id: i64,
-    unit_id: i64,
-    seq: i64,
-    o: &pokin_domain::Official,
-) -> Vec<crate::db::Param> {
+/// An official's own columns: the arguments of [`INSERT_OFFICIAL`] after the organisation, the
+/// unit and `seq` (and of the edit's update after the organisation and the id).
+pub(crate) fn official_columns(o: &Official) -> Vec<Param> {
     params![
-        org_id,
-        unit_id,
-        seq,
         o.name.as_str(),
         o.nip.as_ref().map(|n| n.as_str()),
         o.pangkat.as_deref(),
@@ -321,20 +300,12 @@ pub(crate) fn official_params(
     ]
 }
 
-/// The arguments of [`INSERT_INDICATOR`].
-pub(crate) fn indicator_params(
-    org_id: i64,
-    objective_id: i64,
-    unit_id: i64,
-    seq: i64,
-    i: &crate::edit::IndicatorSpec,
-) -> Vec<crate::db::Param> {
+/// An indicator's specification columns: the arguments of [`INSERT_INDICATOR`] after the
+/// organisation, the objective, the unit and `seq` (and of the edit's update after the
+/// organisation, the id and `seq`).
+pub(crate) fn indicator_columns(i: &IndicatorSpec) -> Vec<Param> {
     let (bn, bmin, bmax, btext) = value_columns(i.baseline.as_ref());
     params![
-        org_id,
-        objective_id,
-        unit_id,
-        seq,
         i.code.as_str(),
         i.name.as_str(),
         i.iku,

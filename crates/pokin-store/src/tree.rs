@@ -398,6 +398,12 @@ pub(crate) fn org_not_found(org_id: i64) -> StoreError {
     ))
 }
 
+/// Removes the children of `parent` from `of` (none if it has none), as two lists: the domain
+/// values and their ids.
+fn take_unzipped<A, B>(of: &mut HashMap<i64, Vec<(A, B)>>, parent: i64) -> (Vec<A>, Vec<B>) {
+    of.remove(&parent).unwrap_or_default().into_iter().unzip()
+}
+
 /// Reads the organisation row, or `NotFound`.
 pub(crate) async fn org_row(conn: &mut Conn, org_id: i64) -> Result<OrgRow> {
     conn.fetch_optional(ORG_BY_ID, params![org_id])
@@ -467,16 +473,8 @@ pub(crate) async fn load(conn: &mut Conn, org_id: i64) -> Result<Loaded> {
 
     let mut objectives_of: HashMap<i64, Vec<(Objective, ObjectiveIds)>> = HashMap::new();
     for o in &objectives {
-        let (supports, support_ids): (Vec<_>, Vec<_>) = supports_of
-            .remove(&o.id)
-            .unwrap_or_default()
-            .into_iter()
-            .unzip();
-        let (inds, ind_ids): (Vec<_>, Vec<_>) = indicators_of
-            .remove(&o.id)
-            .unwrap_or_default()
-            .into_iter()
-            .unzip();
+        let (supports, support_ids) = take_unzipped(&mut supports_of, o.id);
+        let (inds, ind_ids) = take_unzipped(&mut indicators_of, o.id);
         let obj = Objective {
             code: code(&o.code)?,
             statement: o.statement.clone(),
@@ -511,16 +509,8 @@ pub(crate) async fn load(conn: &mut Conn, org_id: i64) -> Result<Loaded> {
                 corrupt(format!("induk {p} dari unit {} tidak ada", u.unit_key))
             })?)?),
         };
-        let (officials, official_ids): (Vec<_>, Vec<_>) = officials_of
-            .remove(&u.id)
-            .unwrap_or_default()
-            .into_iter()
-            .unzip();
-        let (objectives, objective_ids): (Vec<_>, Vec<_>) = objectives_of
-            .remove(&u.id)
-            .unwrap_or_default()
-            .into_iter()
-            .unzip();
+        let (officials, official_ids) = take_unzipped(&mut officials_of, u.id);
+        let (objectives, objective_ids) = take_unzipped(&mut objectives_of, u.id);
         ids.push(UnitIds {
             id: u.id,
             key: key.clone(),

@@ -6,24 +6,17 @@ mod common;
 
 use chrono::NaiveDate;
 use common::{
-    TestDb, audit_count, backends, code, key, rich_org, row_counts, small_org, visible_state,
+    TestDb, Unchanged, audit_count, audit_log, backends, code, import, key, rich_org, small_org,
 };
 use pokin_domain::{
     Aggregation, Appointment, Indicator, Nip, Official, Organisation, Polarity, TargetValue,
     UnitKind,
 };
 use pokin_store::{
-    AuditAction, AuditFilter, AuditRecord, ImportMode, IndicatorSpec, ObjectiveInput, Store,
-    StoreError, TreeWithIds, UnitInput, entity,
+    AuditAction, AuditRecord, IndicatorSpec, ObjectiveInput, Store, StoreError, TreeWithIds,
+    UnitInput, entity,
 };
 use serde_json::{Value, json};
-
-async fn import(store: &Store, org: &Organisation) -> i64 {
-    store
-        .import_organisation("tester", org, ImportMode::New)
-        .await
-        .expect("import")
-}
 
 async fn tree(store: &Store, org_id: i64) -> TreeWithIds {
     store.load_tree_with_ids(org_id).await.expect("tree")
@@ -37,10 +30,7 @@ async fn one_new_record(
     entity_id: i64,
     action: AuditAction,
 ) -> AuditRecord {
-    let log = store
-        .audit_log(&AuditFilter::default())
-        .await
-        .expect("audit log");
+    let log = audit_log(store).await;
     assert_eq!(log.len(), *count + 1, "exactly one new audit record");
     *count += 1;
     let r = log[0].clone();
@@ -373,7 +363,7 @@ async fn every_edit_writes_exactly_one_audit_record() {
         );
 
         // An update's `before` is exactly the previous record's `after` for the same entity.
-        let log = s.audit_log(&AuditFilter::default()).await.expect("log");
+        let log = audit_log(s).await;
         let mut updates = 0;
         for (i, r) in log.iter().enumerate() {
             if r.action != AuditAction::Update {
@@ -394,8 +384,7 @@ async fn every_edit_writes_exactly_one_audit_record() {
 /// that nothing changed.
 macro_rules! refused {
     ($db:expr, $kind:pat, $words:expr, $call:expr) => {{
-        let state = visible_state(&$db.store).await;
-        let rows = row_counts($db).await;
+        let unchanged = Unchanged::take($db).await;
         let err = $call.await.expect_err("must be refused");
         assert!(
             matches!(err, $kind),
@@ -410,8 +399,7 @@ macro_rules! refused {
             $db.label,
             $words
         );
-        assert_eq!(visible_state(&$db.store).await, state, "{}", $db.label);
-        assert_eq!(row_counts($db).await, rows, "{}", $db.label);
+        unchanged.check($db, $db.label).await;
     }};
 }
 
@@ -767,8 +755,7 @@ async fn failed_edits_change_nothing() {
         let mut writes = Vec::new();
         for step in 0..3 {
             for n in 0.. {
-                let state = visible_state(s).await;
-                let rows = row_counts(&db).await;
+                let unchanged = Unchanged::take(&db).await;
                 s.fail_after_writes(n);
                 let result = match step {
                     0 => s.create_unit("editor", a, &input).await.map(|_| ()),
@@ -781,8 +768,7 @@ async fn failed_edits_change_nothing() {
                 match result {
                     Err(e) => {
                         assert!(e.to_string().contains("kegagalan buatan"), "{e}");
-                        assert_eq!(visible_state(s).await, state, "{} n={n}", db.label);
-                        assert_eq!(row_counts(&db).await, rows, "{} n={n}", db.label);
+                        unchanged.check(&db, &format!("{} n={n}", db.label)).await;
                     }
                     Ok(()) => {
                         writes.push(n);
@@ -825,7 +811,7 @@ async fn deleting_a_unit_removes_its_tree_and_the_links_to_it() {
             db.label
         );
 
-        let log = s.audit_log(&AuditFilter::default()).await.expect("log");
+        let log = audit_log(s).await;
         let r = &log[0];
         assert_eq!(r.entity, entity::UNIT);
         assert_eq!(r.action, AuditAction::Delete);
@@ -867,7 +853,7 @@ async fn deleting_an_objective_removes_the_links_that_support_it() {
             "{}",
             db.label
         );
-        let log = s.audit_log(&AuditFilter::default()).await.expect("log");
+        let log = audit_log(s).await;
         assert_eq!(log.len(), 2);
         assert_eq!(
             field(&log[0].before, "supported_by")

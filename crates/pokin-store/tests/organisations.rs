@@ -5,18 +5,16 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{audit_count, backends, rich_org, row_counts, rows_of_org, small_org, visible_state};
+use common::{
+    Unchanged, audit_count, audit_log, backends, import, org_log, rich_org, rows_of_org, small_org,
+};
 use pokin_domain::TargetValue;
 use pokin_store::{AuditAction, AuditFilter, Backend, ImportMode, Store, StoreError, entity};
 
 #[tokio::test]
 async fn migrations_are_idempotent() {
     for db in backends().await {
-        let id = db
-            .store
-            .import_organisation("tester", &rich_org("Dinas A"), ImportMode::New)
-            .await
-            .expect("import");
+        let id = import(&db.store, &rich_org("Dinas A")).await;
         // A second and a third start on the same database: nothing to migrate, data intact.
         let again = db.reconnect().await;
         let third = db.reconnect().await;
@@ -72,11 +70,7 @@ async fn connect_creates_folders_and_refuses_unknown_urls() {
 async fn import_then_load_gives_the_same_organisation() {
     for db in backends().await {
         let org = rich_org("Dinas Penanaman Modal");
-        let id = db
-            .store
-            .import_organisation("tester", &org, ImportMode::New)
-            .await
-            .expect("import");
+        let id = import(&db.store, &org).await;
         let loaded = db.store.load_organisation(id).await.expect("load");
         assert_eq!(loaded, org, "{}", db.label);
 
@@ -137,10 +131,7 @@ async fn import_then_load_gives_the_same_organisation() {
 async fn organisations_are_listed_by_name() {
     for db in backends().await {
         for name in ["dinas Kesehatan", "Badan Keuangan", "Dinas Pendidikan"] {
-            db.store
-                .import_organisation("tester", &small_org(name), ImportMode::New)
-                .await
-                .expect("import");
+            import(&db.store, &small_org(name)).await;
         }
         let names: Vec<String> = db
             .store
@@ -168,11 +159,7 @@ async fn import_writes_one_audit_record_with_the_snapshot() {
             .import_organisation("budi", &org, ImportMode::New)
             .await
             .expect("import");
-        let log = db
-            .store
-            .audit_log(&AuditFilter::default())
-            .await
-            .expect("log");
+        let log = audit_log(&db.store).await;
         assert_eq!(log.len(), 1, "{}", db.label);
         let r = &log[0];
         assert_eq!(r.actor, "budi");
@@ -189,12 +176,8 @@ async fn import_writes_one_audit_record_with_the_snapshot() {
 #[tokio::test]
 async fn new_refuses_a_duplicate_name_and_changes_nothing() {
     for db in backends().await {
-        db.store
-            .import_organisation("tester", &rich_org("Dinas A"), ImportMode::New)
-            .await
-            .expect("import");
-        let before = visible_state(&db.store).await;
-        let rows = row_counts(&db).await;
+        import(&db.store, &rich_org("Dinas A")).await;
+        let unchanged = Unchanged::take(&db).await;
         let err = db
             .store
             .import_organisation("tester", &small_org("Dinas A"), ImportMode::New)
@@ -210,8 +193,7 @@ async fn new_refuses_a_duplicate_name_and_changes_nothing() {
             msg.contains("sudah ada") && msg.contains("Dinas A"),
             "{msg}"
         );
-        assert_eq!(visible_state(&db.store).await, before);
-        assert_eq!(row_counts(&db).await, rows);
+        unchanged.check(&db, db.label).await;
     }
 }
 
@@ -219,16 +201,8 @@ async fn new_refuses_a_duplicate_name_and_changes_nothing() {
 async fn replace_replaces_and_keeps_exactly_one_organisation() {
     for db in backends().await {
         let old = rich_org("Dinas A");
-        let other = db
-            .store
-            .import_organisation("tester", &small_org("Badan B"), ImportMode::New)
-            .await
-            .expect("import other");
-        let id = db
-            .store
-            .import_organisation("tester", &old, ImportMode::New)
-            .await
-            .expect("import");
+        let other = import(&db.store, &small_org("Badan B")).await;
+        let id = import(&db.store, &old).await;
 
         // A changed tree: a unit fewer, a new weight, a new target.
         let mut draft = old.clone().into_draft();
@@ -257,14 +231,7 @@ async fn replace_replaces_and_keeps_exactly_one_organisation() {
             small_org("Badan B")
         );
 
-        let log = db
-            .store
-            .audit_log(&AuditFilter {
-                org_id: Some(id),
-                ..AuditFilter::default()
-            })
-            .await
-            .expect("log");
+        let log = org_log(&db.store, id).await;
         assert_eq!(log.len(), 2);
         let r = &log[0];
         assert_eq!(r.action, AuditAction::Replace);
@@ -279,14 +246,7 @@ async fn replace_replaces_and_keeps_exactly_one_organisation() {
             .import_organisation("siti", &small_org("Badan C"), ImportMode::Replace)
             .await
             .expect("replace creates");
-        let log = db
-            .store
-            .audit_log(&AuditFilter {
-                org_id: Some(created),
-                ..AuditFilter::default()
-            })
-            .await
-            .expect("log");
+        let log = org_log(&db.store, created).await;
         assert_eq!(log.len(), 1);
         assert_eq!(log[0].action, AuditAction::Import);
         assert_eq!(log[0].before, None);
@@ -299,12 +259,8 @@ async fn replace_replaces_and_keeps_exactly_one_organisation() {
 #[tokio::test]
 async fn import_is_atomic_at_every_write() {
     for db in backends().await {
-        db.store
-            .import_organisation("tester", &small_org("Badan B"), ImportMode::New)
-            .await
-            .expect("import other");
-        let before = visible_state(&db.store).await;
-        let rows = row_counts(&db).await;
+        import(&db.store, &small_org("Badan B")).await;
+        let unchanged = Unchanged::take(&db).await;
         let org = rich_org("Dinas A");
         let mut failures = 0;
         for n in 0.. {
@@ -321,8 +277,7 @@ async fn import_is_atomic_at_every_write() {
                         db.label
                     );
                     assert!(e.to_string().contains("kegagalan buatan"), "{e}");
-                    assert_eq!(visible_state(&db.store).await, before, "{} n={n}", db.label);
-                    assert_eq!(row_counts(&db).await, rows, "{} n={n}", db.label);
+                    unchanged.check(&db, &format!("{} n={n}", db.label)).await;
                     failures += 1;
                 }
                 Ok(id) => {
@@ -340,13 +295,8 @@ async fn import_is_atomic_at_every_write() {
 #[tokio::test]
 async fn replace_is_atomic_at_every_write() {
     for db in backends().await {
-        let id = db
-            .store
-            .import_organisation("tester", &rich_org("Dinas A"), ImportMode::New)
-            .await
-            .expect("import");
-        let before = visible_state(&db.store).await;
-        let rows = row_counts(&db).await;
+        let id = import(&db.store, &rich_org("Dinas A")).await;
+        let unchanged = Unchanged::take(&db).await;
         let mut new = small_org("Dinas A").into_draft();
         new.demo = true;
         let new = new.validate().expect("valid");
@@ -358,8 +308,7 @@ async fn replace_is_atomic_at_every_write() {
                 .await
             {
                 Err(_) => {
-                    assert_eq!(visible_state(&db.store).await, before, "{} n={n}", db.label);
-                    assert_eq!(row_counts(&db).await, rows, "{} n={n}", db.label);
+                    unchanged.check(&db, &format!("{} n={n}", db.label)).await;
                 }
                 Ok(replaced) => {
                     assert_eq!(replaced, id);
@@ -377,13 +326,8 @@ async fn replace_is_atomic_at_every_write() {
 #[tokio::test]
 async fn delete_is_atomic() {
     for db in backends().await {
-        let id = db
-            .store
-            .import_organisation("tester", &rich_org("Dinas A"), ImportMode::New)
-            .await
-            .expect("import");
-        let before = visible_state(&db.store).await;
-        let rows = row_counts(&db).await;
+        let id = import(&db.store, &rich_org("Dinas A")).await;
+        let unchanged = Unchanged::take(&db).await;
         // Six tree deletes, the organisation row, the audit record.
         for n in 0..8 {
             db.store.fail_after_writes(n);
@@ -391,8 +335,7 @@ async fn delete_is_atomic() {
                 .delete_organisation("tester", id)
                 .await
                 .expect_err("injected fault");
-            assert_eq!(visible_state(&db.store).await, before, "{} n={n}", db.label);
-            assert_eq!(row_counts(&db).await, rows, "{} n={n}", db.label);
+            unchanged.check(&db, &format!("{} n={n}", db.label)).await;
         }
         db.store.fail_after_writes(8);
         db.store
@@ -405,16 +348,8 @@ async fn delete_is_atomic() {
 #[tokio::test]
 async fn delete_removes_everything_of_that_organisation_only() {
     for db in backends().await {
-        let a = db
-            .store
-            .import_organisation("tester", &rich_org("Dinas A"), ImportMode::New)
-            .await
-            .expect("import a");
-        let b = db
-            .store
-            .import_organisation("tester", &rich_org("Dinas B"), ImportMode::New)
-            .await
-            .expect("import b");
+        let a = import(&db.store, &rich_org("Dinas A")).await;
+        let b = import(&db.store, &rich_org("Dinas B")).await;
         let b_rows = rows_of_org(&db, b).await;
         assert!(b_rows > 0);
 
@@ -437,14 +372,7 @@ async fn delete_removes_everything_of_that_organisation_only() {
         assert!(matches!(err, StoreError::NotFound(_)));
         assert!(err.to_string().contains("tidak ditemukan"), "{err}");
 
-        let log = db
-            .store
-            .audit_log(&AuditFilter {
-                org_id: Some(a),
-                ..AuditFilter::default()
-            })
-            .await
-            .expect("log");
+        let log = org_log(&db.store, a).await;
         assert_eq!(log.len(), 2, "the history stays");
         assert_eq!(log[0].action, AuditAction::Delete);
         assert_eq!(log[0].actor, "budi");

@@ -1,5 +1,6 @@
 //! Test support: a fresh database per test on every available backend, a rich test
-//! organisation, and a raw row count to prove that failed transactions leave nothing behind.
+//! organisation, and raw row counts and [`Unchanged`] to prove that refused and failed
+//! transactions leave nothing behind.
 //!
 //! SQLite (a temporary file) is always tested. PostgreSQL is tested when
 //! `POKIN_TEST_DATABASE_URL` is set: each test gets its own schema (created here, dropped when
@@ -12,7 +13,7 @@ use pokin_domain::{
     Aggregation, Appointment, Code, Indicator, Nip, Objective, Official, Organisation,
     OrganisationDraft, Polarity, Renstra, Support, TargetValue, Unit, UnitKey, UnitKind,
 };
-use pokin_store::{AuditFilter, Store};
+use pokin_store::{AuditFilter, AuditRecord, ImportMode, Store};
 use sqlx::{AssertSqlSafe, Connection};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -132,33 +133,11 @@ pub async fn row_counts(db: &TestDb) -> Vec<(&'static str, i64)> {
         "targets",
         "audit_log",
     ];
-    let mut out = Vec::new();
-    if db.label == "sqlite" {
-        let mut conn = sqlx::SqliteConnection::connect(&db.url)
-            .await
-            .expect("raw SQLite connection");
-        for t in TABLES {
-            let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {t}")))
-                .fetch_one(&mut conn)
-                .await
-                .expect("count rows");
-            out.push((t, n));
-        }
-        conn.close().await.ok();
-    } else {
-        let mut conn = sqlx::PgConnection::connect(&db.url)
-            .await
-            .expect("raw PostgreSQL connection");
-        for t in TABLES {
-            let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {t}")))
-                .fetch_one(&mut conn)
-                .await
-                .expect("count rows");
-            out.push((t, n));
-        }
-        conn.close().await.ok();
-    }
-    out
+    let queries = TABLES.map(|t| format!("SELECT COUNT(*) FROM {t}"));
+    TABLES
+        .into_iter()
+        .zip(raw_counts(db, &queries).await)
+        .collect()
 }
 
 /// Rows of one organisation in every agency table.
@@ -171,34 +150,92 @@ pub async fn rows_of_org(db: &TestDb, org_id: i64) -> i64 {
         "indicators",
         "targets",
     ];
-    let mut total = 0;
-    for t in TABLES {
-        let sql = format!("SELECT COUNT(*) FROM {t} WHERE org_id = {org_id}");
-        let n: i64 = if db.label == "sqlite" {
-            let mut conn = sqlx::SqliteConnection::connect(&db.url).await.expect("raw");
-            sqlx::query_scalar(AssertSqlSafe(sql))
-                .fetch_one(&mut conn)
-                .await
-                .expect("count")
-        } else {
-            let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("raw");
-            sqlx::query_scalar(AssertSqlSafe(sql))
-                .fetch_one(&mut conn)
-                .await
-                .expect("count")
-        };
-        total += n;
-    }
-    total
+    let queries = TABLES.map(|t| format!("SELECT COUNT(*) FROM {t} WHERE org_id = {org_id}"));
+    raw_counts(db, &queries).await.into_iter().sum()
 }
 
-/// How many audit records there are.
-pub async fn audit_count(store: &Store) -> usize {
+/// Runs each `SELECT COUNT(*) …` of `queries` on a raw connection to the test database,
+/// outside the store.
+async fn raw_counts(db: &TestDb, queries: &[String]) -> Vec<i64> {
+    if db.label == "sqlite" {
+        counts_on::<sqlx::SqliteConnection>(&db.url, queries).await
+    } else {
+        counts_on::<sqlx::PgConnection>(&db.url, queries).await
+    }
+}
+
+async fn counts_on<C>(url: &str, queries: &[String]) -> Vec<i64>
+where
+    C: Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    (i64,): for<'r> sqlx::FromRow<'r, <C::Database as sqlx::Database>::Row>,
+    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
+{
+    let mut conn = C::connect(url).await.expect("raw connection");
+    let mut out = Vec::new();
+    for sql in queries {
+        let n: i64 = sqlx::query_scalar::<C::Database, i64>(AssertSqlSafe(sql.clone()))
+            .fetch_one(&mut conn)
+            .await
+            .expect("count rows");
+        out.push(n);
+    }
+    conn.close().await.ok();
+    out
+}
+
+/// What a refused or failed operation must leave as it was: everything visible through the
+/// API ([`visible_state`]) and the raw row counts ([`row_counts`]).
+pub struct Unchanged {
+    state: String,
+    rows: Vec<(&'static str, i64)>,
+}
+
+impl Unchanged {
+    pub async fn take(db: &TestDb) -> Unchanged {
+        Unchanged {
+            state: visible_state(&db.store).await,
+            rows: row_counts(db).await,
+        }
+    }
+
+    /// Asserts that nothing changed since [`Unchanged::take`]; `context` is shown on failure.
+    pub async fn check(&self, db: &TestDb, context: &str) {
+        assert_eq!(visible_state(&db.store).await, self.state, "{context}");
+        assert_eq!(row_counts(db).await, self.rows, "{context}");
+    }
+}
+
+/// Imports `org` as a new organisation, as `tester`, and returns its id.
+pub async fn import(store: &Store, org: &Organisation) -> i64 {
+    store
+        .import_organisation("tester", org, ImportMode::New)
+        .await
+        .expect("import")
+}
+
+/// The whole audit log, newest first.
+pub async fn audit_log(store: &Store) -> Vec<AuditRecord> {
     store
         .audit_log(&AuditFilter::default())
         .await
         .expect("audit log")
-        .len()
+}
+
+/// The audit log of one organisation, newest first.
+pub async fn org_log(store: &Store, org_id: i64) -> Vec<AuditRecord> {
+    store
+        .audit_log(&AuditFilter {
+            org_id: Some(org_id),
+            ..AuditFilter::default()
+        })
+        .await
+        .expect("audit log of the organisation")
+}
+
+/// How many audit records there are.
+pub async fn audit_count(store: &Store) -> usize {
+    audit_log(store).await.len()
 }
 
 /// Everything a user can see of the database through the API: the organisation list with
@@ -209,11 +246,7 @@ pub async fn visible_state(store: &Store) -> String {
         let org = store.load_organisation(s.id).await.expect("load");
         out.push_str(&format!("{s:?}\n{org:?}\n"));
     }
-    for r in store
-        .audit_log(&AuditFilter::default())
-        .await
-        .expect("audit log")
-    {
+    for r in audit_log(store).await {
         out.push_str(&format!("{r:?}\n"));
     }
     out
