@@ -1,0 +1,14 @@
+//! Documents built from Pokin's domain values.
+//!
+//! - [`pohon`]: the *pohon kinerja* (performance tree) diagram: a tidy tree of unit cards with
+//!   their objectives and indicators and the cascade links between objectives, as a standalone
+//!   SVG document ([`pohon::render_svg`]) or as plain geometry ([`pohon::layout`]) for other
+//!   renderers (a PDF poster later).
+//! - [`text`]: the text metrics and line wrapping every document uses.
+//!
+//! Later milestones add the PDF and XLSX documents here. This crate takes domain values and gives
+//! bytes or strings: it knows nothing of SQL, HTTP or files.
+
+pub mod pohon;
+pub mod text;
+mod xml;
