@@ -69,6 +69,12 @@ pub mod entity {
     pub const SUPPORT: &str = "support";
     pub const INDICATOR: &str = "indicator";
     pub const TARGET: &str = "target";
+    /// An account (never with its password hash).
+    pub const USER: &str = "user";
+    /// A login session: `create` is a login, `delete` a logout.
+    pub const SESSION: &str = "session";
+    /// An API token (never with its secret or hash).
+    pub const API_TOKEN: &str = "api_token";
 }
 
 /// One audited change.

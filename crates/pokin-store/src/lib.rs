@@ -26,6 +26,7 @@ mod error;
 mod org;
 mod schema;
 mod tree;
+mod users;
 
 pub use audit::{AuditAction, AuditFilter, AuditRecord, entity};
 pub use db::Backend;
@@ -33,6 +34,10 @@ pub use edit::{IndicatorSpec, ObjectiveInput, UnitInput};
 pub use error::StoreError;
 pub use org::OrgSummary;
 pub use tree::{IndicatorIds, ObjectiveIds, SupportIds, TreeWithIds, UnitIds};
+pub use users::{
+    ApiToken, MIN_PASSWORD_LEN, NewSession, NewUser, Role, Session, User, UserUpdate,
+    check_password,
+};
 
 use pokin_domain::{Official, Organisation, TargetValue};
 
@@ -328,5 +333,108 @@ impl Store {
         year: i32,
     ) -> Result<(), StoreError> {
         edit::delete_target(self, actor, org_id, indicator_id, year).await
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Accounts, sessions and API tokens (see the `users` module: hashes never leave the store,
+    // every change is audited).
+
+    /// All accounts, by user name.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        users::all(&self.pool).await
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
+        users::by_id(&self.pool, id).await
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+        users::by_name(&self.pool, username).await
+    }
+
+    /// How many accounts exist (0 on a fresh database).
+    pub async fn user_count(&self) -> Result<i64, StoreError> {
+        users::count(&self.pool).await
+    }
+
+    /// Creates an account (password hashed with Argon2id); returns its id.
+    pub async fn create_user(&self, actor: &str, new: &NewUser) -> Result<i64, StoreError> {
+        users::create(self, actor, new).await
+    }
+
+    /// Changes an account's name, role, scope or disabled flag. Disabling ends its sessions.
+    pub async fn update_user(
+        &self,
+        actor: &str,
+        id: i64,
+        change: &UserUpdate,
+    ) -> Result<(), StoreError> {
+        users::update(self, actor, id, change).await
+    }
+
+    /// Sets an account's password and whether it must be changed at the next login; ends all
+    /// of the account's sessions.
+    pub async fn set_password(
+        &self,
+        actor: &str,
+        id: i64,
+        password: &str,
+        must_change: bool,
+    ) -> Result<(), StoreError> {
+        users::set_password(self, actor, id, password, must_change).await
+    }
+
+    /// The enabled account `username` if `password` is right; `None` otherwise (unknown user,
+    /// wrong password or disabled account alike, in about the same time).
+    pub async fn verify_password(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Option<User>, StoreError> {
+        users::verify(&self.pool, username, password).await
+    }
+
+    /// Opens a login session for `user` (audited as `session` / `create`); returns the secret
+    /// for the cookie and the session's CSRF token.
+    pub async fn open_session(
+        &self,
+        user: &User,
+        ttl: chrono::Duration,
+    ) -> Result<NewSession, StoreError> {
+        users::open_session(self, user, ttl).await
+    }
+
+    /// The unexpired session with this secret, of an enabled account.
+    pub async fn session(&self, secret: &str) -> Result<Option<Session>, StoreError> {
+        users::session(&self.pool, secret).await
+    }
+
+    /// Ends the session with this secret (logout; audited as `session` / `delete`).
+    pub async fn close_session(&self, actor: &str, secret: &str) -> Result<(), StoreError> {
+        users::close_session(self, actor, secret).await
+    }
+
+    /// Makes an API token for the account; returns the token, which is shown only this once.
+    pub async fn create_api_token(
+        &self,
+        actor: &str,
+        user_id: i64,
+        name: &str,
+    ) -> Result<String, StoreError> {
+        users::create_token(self, actor, user_id, name).await
+    }
+
+    /// The account's API tokens (never their secrets).
+    pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+        users::tokens(&self.pool, user_id).await
+    }
+
+    pub async fn delete_api_token(&self, actor: &str, token_id: i64) -> Result<(), StoreError> {
+        users::delete_token(self, actor, token_id).await
+    }
+
+    /// The enabled account owning this API token, if any; records the use (to the hour).
+    pub async fn user_for_api_token(&self, token: &str) -> Result<Option<User>, StoreError> {
+        users::user_for_token(self, token).await
     }
 }

@@ -35,11 +35,18 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "organisasi, pohon kinerja, target, log audit",
-    sql: V1,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "organisasi, pohon kinerja, target, log audit",
+        sql: V1,
+    },
+    Migration {
+        version: 2,
+        description: "pengguna, sesi, token API",
+        sql: V2,
+    },
+];
 
 const V1: &str = r#"
 CREATE TABLE organisations (
@@ -181,6 +188,49 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_org ON audit_log (org_id, recorded_at);
 CREATE INDEX audit_log_time ON audit_log (recorded_at);
+"#;
+
+/// Accounts, login sessions and API tokens. Not agency data: a user may span organisations
+/// (an admin has none), so these tables are small reference tables (on Citus: replicated).
+/// A user's scope names its organisation by id and its unit by *key*, without foreign keys, so
+/// that replacing an organisation's tree (new unit ids, same keys) or deleting it never fails
+/// because of an account; a scope that points at nothing grants nothing. Secrets (session ids,
+/// API tokens) are stored only as SHA-256 hashes, passwords only as Argon2id PHC strings.
+const V2: &str = r#"
+CREATE TABLE users (
+    id {id_pk},
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    org_id BIGINT,
+    unit_key TEXT,
+    disabled BOOLEAN NOT NULL DEFAULT FALSE,
+    must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at {timestamp} NOT NULL,
+    updated_at {timestamp} NOT NULL,
+    CHECK (unit_key IS NULL OR org_id IS NOT NULL)
+);
+
+CREATE TABLE sessions (
+    id {id_pk},
+    secret_hash TEXT NOT NULL UNIQUE,
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    csrf_token TEXT NOT NULL,
+    created_at {timestamp} NOT NULL,
+    expires_at {timestamp} NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+    id {id_pk},
+    secret_hash TEXT NOT NULL UNIQUE,
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    name TEXT NOT NULL,
+    created_at {timestamp} NOT NULL,
+    last_used_at {timestamp}
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
 "#;
 
 /// Renders a migration text for a backend (see the module docs for the placeholders).

@@ -1,13 +1,14 @@
 //! One function per subcommand.
 
 use crate::render;
-use crate::{Cli, Command, ExportFormat, ParseFormat};
+use crate::{Cli, Command, ExportFormat, ParseFormat, UserCommand};
 use anyhow::{Context, Result, bail};
 use pokin_domain::Organisation;
 use pokin_domain::check::{self, Severity};
+use pokin_domain::{UnitKey, UnitKind};
 use pokin_import::spelling::{self, Speller};
 use pokin_import::{text, yaml};
-use pokin_store::{ImportMode, Store};
+use pokin_store::{ImportMode, NewUser, Role, Store};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -73,6 +74,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let org = load(&store, org.as_deref()).await?;
             print!("{}", render::tree(&org, render::TreeOptions { targets }));
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            listen,
+            demo,
+            secure_cookies,
+        } => {
+            let store = db().await?;
+            serve(store, &listen, demo, secure_cookies).await
+        }
+        Command::User { command } => {
+            let store = db().await?;
+            user(&store, command).await
         }
         Command::Demo { reset } => {
             let org = yaml::from_yaml(DEMO_YAML).context("data demo bawaan rusak")?;
@@ -321,4 +334,301 @@ fn check_org(org: &Organisation, strict: bool) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The web application and accounts.
+
+/// The password of every demo account (README).
+const DEMO_PASSWORD: &str = "pokin-demo";
+
+/// `pokin serve`: prepares accounts (an `admin` with a one-time password on an empty database;
+/// the demo agency and its accounts with `--demo`) and serves the web application.
+async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool) -> Result<ExitCode> {
+    if demo {
+        let org = yaml::from_yaml(DEMO_YAML).context("data demo bawaan rusak")?;
+        let id = match store.organisation_by_name(&org.name).await? {
+            Some(o) => o.id,
+            None => {
+                let id = store
+                    .import_organisation(&actor(), &org, ImportMode::New)
+                    .await?;
+                println!("Data demo dimuat: '{}' (DATA DEMO).", org.name);
+                id
+            }
+        };
+        let made = demo_accounts(&store, id, &org).await?;
+        if made > 0 {
+            println!("{made} akun demo dibuat; semuanya bersandi '{DEMO_PASSWORD}'.");
+        }
+    }
+    if store.user_count().await? == 0 {
+        let password = generate_password()?;
+        store
+            .create_user(
+                &actor(),
+                &NewUser {
+                    username: "admin".into(),
+                    display_name: "Administrator".into(),
+                    role: Role::Admin,
+                    org_id: None,
+                    unit: None,
+                    password: password.clone(),
+                    must_change_password: true,
+                },
+            )
+            .await?;
+        println!(
+            "Akun 'admin' dibuat dengan sandi sekali pakai: {password}\n\
+             (catat sekarang — sandi ini tidak ditampilkan lagi dan harus diganti saat masuk pertama)"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("tidak dapat mendengarkan di {listen} (port dipakai?)"))?;
+    let config = pokin_web::Config {
+        secure_cookies,
+        ..pokin_web::Config::default()
+    };
+    println!("Pokin berjalan di http://{listen}/ — hentikan dengan Ctrl+C.");
+    pokin_web::serve(listener, pokin_web::AppState::new(store, config))
+        .await
+        .context("server web berhenti karena kesalahan")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The demo accounts (README): `admin`, `perencana`, `kadis` (pimpinan), `inspektorat`; per
+/// Bidang `kabid.<short>` (verifikator of its subtree) and `op.<short>` (operator of the
+/// Bidang); per Seksi `kasi.<short>` (operator). Creates only the missing ones; returns how
+/// many it created.
+async fn demo_accounts(store: &Store, org_id: i64, org: &Organisation) -> Result<usize> {
+    let mut wanted: Vec<(String, String, Role, Option<UnitKey>)> = vec![
+        (
+            "admin".into(),
+            "Administrator (demo)".into(),
+            Role::Admin,
+            None,
+        ),
+        (
+            "perencana".into(),
+            "Perencana (demo)".into(),
+            Role::Perencana,
+            None,
+        ),
+        (
+            "kadis".into(),
+            "Kepala Dinas (demo)".into(),
+            Role::Pimpinan,
+            None,
+        ),
+        (
+            "inspektorat".into(),
+            "Inspektorat (demo)".into(),
+            Role::Inspektorat,
+            None,
+        ),
+    ];
+    for u in &org.units {
+        let key = u.key.as_str();
+        match u.kind {
+            UnitKind::Bidang => {
+                let short = key.strip_prefix("bidang-").unwrap_or(key);
+                wanted.push((
+                    format!("kabid.{short}"),
+                    format!("Kepala {}", u.name),
+                    Role::Verifikator,
+                    Some(u.key.clone()),
+                ));
+                wanted.push((
+                    format!("op.{short}"),
+                    format!("Operator {}", u.name),
+                    Role::Operator,
+                    Some(u.key.clone()),
+                ));
+            }
+            UnitKind::Seksi => {
+                let short = key.strip_prefix("seksi-").unwrap_or(key);
+                wanted.push((
+                    format!("kasi.{short}"),
+                    format!("Kepala {}", u.name),
+                    Role::Operator,
+                    Some(u.key.clone()),
+                ));
+            }
+            _ => {}
+        }
+    }
+    let mut made = 0;
+    for (username, display_name, role, unit) in wanted {
+        if store.user_by_name(&username).await?.is_some() {
+            continue;
+        }
+        let org_id = (role != Role::Admin).then_some(org_id);
+        store
+            .create_user(
+                &actor(),
+                &NewUser {
+                    username,
+                    display_name,
+                    role,
+                    org_id,
+                    unit,
+                    password: DEMO_PASSWORD.into(),
+                    must_change_password: false,
+                },
+            )
+            .await?;
+        made += 1;
+    }
+    Ok(made)
+}
+
+/// A 16-character password from an alphabet without look-alikes.
+fn generate_password() -> Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("bilangan acak tidak tersedia: {e}"))?;
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
+}
+
+/// A password from stdin (first line) when it is not a terminal; otherwise a generated one,
+/// which is printed.
+fn password_input() -> Result<(String, bool)> {
+    use std::io::{BufRead, IsTerminal};
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok((generate_password()?, true));
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("tidak dapat membaca sandi dari stdin")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Ok((generate_password()?, true));
+    }
+    Ok((password, false))
+}
+
+async fn user(store: &Store, command: UserCommand) -> Result<ExitCode> {
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            org,
+            unit,
+            name,
+        } => {
+            let role = Role::parse(&role).with_context(|| {
+                format!(
+                    "peran '{role}' tidak dikenal; pilih salah satu: {}",
+                    Role::ALL.map(|r| r.as_str()).join(", ")
+                )
+            })?;
+            let org_id = match (org, role) {
+                (None, Role::Admin) => None,
+                (name, _) => Some(org_id(store, name.as_deref()).await?),
+            };
+            let unit = unit
+                .map(|u| {
+                    UnitKey::parse(&u).map_err(|_| anyhow::anyhow!("kunci unit '{u}' tidak sah"))
+                })
+                .transpose()?;
+            let (password, generated) = password_input()?;
+            store
+                .create_user(
+                    &actor(),
+                    &NewUser {
+                        display_name: name.unwrap_or_else(|| username.clone()),
+                        username: username.clone(),
+                        role,
+                        org_id,
+                        unit,
+                        password: password.clone(),
+                        must_change_password: generated,
+                    },
+                )
+                .await?;
+            println!("Akun '{username}' ({}) dibuat.", role.label());
+            if generated {
+                println!("Sandi sekali pakai (harus diganti saat masuk pertama): {password}");
+            }
+        }
+        UserCommand::Passwd { username } => {
+            let u = find_user(store, &username).await?;
+            let (password, generated) = password_input()?;
+            store
+                .set_password(&actor(), u.id, &password, generated)
+                .await?;
+            println!("Sandi '{username}' diganti; semua sesinya berakhir.");
+            if generated {
+                println!("Sandi sekali pakai (harus diganti saat masuk pertama): {password}");
+            }
+        }
+        UserCommand::Token { username, name } => {
+            let u = find_user(store, &username).await?;
+            let token = store.create_api_token(&actor(), u.id, &name).await?;
+            println!(
+                "Token API '{name}' untuk '{username}' (simpan sekarang; tidak ditampilkan lagi):"
+            );
+            println!("{token}");
+        }
+        UserCommand::List => {
+            let orgs = store.organisations().await?;
+            for u in store.users().await? {
+                let scope = match (u.org_id, &u.unit) {
+                    (None, _) => "semua".to_owned(),
+                    (Some(o), unit) => {
+                        let name = orgs
+                            .iter()
+                            .find(|x| x.id == o)
+                            .map_or("?", |x| x.name.as_str());
+                        match unit {
+                            Some(k) => format!("{name} › {k}"),
+                            None => name.to_owned(),
+                        }
+                    }
+                };
+                let status = if u.disabled { " (nonaktif)" } else { "" };
+                println!("{}\t{}\t{}{status}", u.username, u.role.as_str(), scope);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn find_user(store: &Store, username: &str) -> Result<pokin_store::User> {
+    store
+        .user_by_name(username)
+        .await?
+        .with_context(|| format!("akun '{username}' tidak ada; lihat `pokin user list`"))
+}
+
+async fn org_id(store: &Store, name: Option<&str>) -> Result<i64> {
+    let orgs = store.organisations().await?;
+    match name {
+        Some(n) => orgs
+            .iter()
+            .find(|o| o.name == n)
+            .map(|o| o.id)
+            .with_context(|| {
+                format!(
+                    "organisasi '{n}' tidak ditemukan. Yang ada: {}",
+                    names(&orgs)
+                )
+            }),
+        None => match orgs.as_slice() {
+            [only] => Ok(only.id),
+            [] => bail!("belum ada organisasi; impor dulu atau jalankan `pokin serve --demo`"),
+            _ => bail!(
+                "ada beberapa organisasi; pilih dengan --org NAMA. Yang ada: {}",
+                names(&orgs)
+            ),
+        },
+    }
 }

@@ -91,12 +91,60 @@ enum Command {
         #[arg(long)]
         targets: bool,
     },
+    /// Menjalankan aplikasi web (halaman dan API JSON)
+    Serve {
+        /// Alamat dan port yang didengarkan
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Muat dinas demo (bila belum ada) dan akun demo dengan sandi `pokin-demo`
+        #[arg(long)]
+        demo: bool,
+        /// Tandai cookie sesi `Secure` (saat dilayani lewat HTTPS, misalnya di balik proxy)
+        #[arg(long, env = "POKIN_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Mengelola akun pengguna
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Memuat data demo: dinas contoh dari pohon kinerja nyata, dengan Renstra 2025–2029
     Demo {
         /// Muat ulang data demo walaupun sudah ada (perubahan pada data demo hilang)
         #[arg(long)]
         reset: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Menambah akun (sandi dibaca dari stdin; bila stdin terminal, sandi dibuat dan dicetak)
+    Add {
+        username: String,
+        /// admin, perencana, operator, verifikator, pimpinan, inspektorat
+        #[arg(long)]
+        role: String,
+        /// Organisasi (wajib kecuali untuk admin; boleh dihilangkan bila hanya ada satu)
+        #[arg(long)]
+        org: Option<String>,
+        /// Kunci unit: lingkup akun dibatasi pada unit ini dan unit di bawahnya
+        #[arg(long)]
+        unit: Option<String>,
+        /// Nama lengkap (bawaan: nama pengguna)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Mengganti sandi akun (dari stdin, atau dibuat dan dicetak); sesi akun itu berakhir
+    Passwd { username: String },
+    /// Membuat token API untuk akun; token dicetak sendirian di baris terakhir
+    Token {
+        username: String,
+        /// Nama token, untuk mengenalinya nanti
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Menampilkan semua akun
+    List,
 }
 
 fn main() -> ExitCode {

@@ -1,0 +1,176 @@
+//! The route table and the router built from it. Handlers are grouped by resource, one module
+//! each; [`table`] lists every route with who may use it, and [`router`] is built from the same
+//! list, so a test can check that every route is covered.
+
+pub mod api;
+pub mod audit;
+pub mod organisations;
+pub mod session;
+pub mod users;
+
+use crate::{AppState, Error, assets, auth};
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodFilter, on};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// One route: method, path (axum syntax) and who may use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    /// Who may use it, in words (the checks are in [`crate::permission`]).
+    pub access: &'static str,
+}
+
+/// Builds the router and the table together.
+struct Routes {
+    router: Router<AppState>,
+    table: Vec<RouteSpec>,
+}
+
+impl Routes {
+    fn add<H, T>(mut self, method: Method, path: &'static str, access: &'static str, h: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+        self.router = self.router.route(path, on(filter, h));
+        self.table.push(RouteSpec {
+            method,
+            path,
+            access,
+        });
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(
+        self,
+        p: &'static str,
+        a: &'static str,
+        h: H,
+    ) -> Self {
+        self.add(Method::GET, p, a, h)
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(
+        self,
+        p: &'static str,
+        a: &'static str,
+        h: H,
+    ) -> Self {
+        self.add(Method::POST, p, a, h)
+    }
+}
+
+const ANYONE: &str = "siapa saja";
+const LOGGED_IN: &str = "pengguna yang masuk";
+const READ: &str = "pengguna yang masuk, dalam lingkup organisasinya (admin: semua)";
+const AUDIT: &str = "admin (semua); inspektorat dan perencana (organisasinya)";
+const ADMIN: &str = "admin";
+const TOKEN_READ: &str = "token API; organisasi dalam lingkup pemilik token (admin: semua)";
+const TOKEN_AUDIT: &str = "token API; admin (semua), inspektorat dan perencana (organisasinya)";
+
+fn routes() -> Routes {
+    Routes {
+        router: Router::new(),
+        table: Vec::new(),
+    }
+    .get("/", LOGGED_IN, home)
+    .get("/aset/{name}", ANYONE, assets::serve)
+    .get("/masuk", ANYONE, session::login_form)
+    .post("/masuk", ANYONE, session::login)
+    .post("/keluar", LOGGED_IN, session::logout)
+    .get("/akun/sandi", LOGGED_IN, session::password_form)
+    .post("/akun/sandi", LOGGED_IN, session::change_password)
+    .get("/organisasi", LOGGED_IN, organisations::list)
+    .get("/organisasi/{id}", READ, organisations::overview)
+    .get("/organisasi/{id}/unit/{key}", READ, organisations::unit)
+    .get("/audit", AUDIT, audit::page)
+    .get("/pengguna", ADMIN, users::list)
+    .get("/pengguna/baru", ADMIN, users::new_form)
+    .post("/pengguna", ADMIN, users::create)
+    .get("/pengguna/{id}", ADMIN, users::edit_form)
+    .post("/pengguna/{id}", ADMIN, users::update)
+    .post("/pengguna/{id}/sandi", ADMIN, users::reset_password)
+    .get("/api/v1/organisations", TOKEN_READ, api::organisations)
+    .get("/api/v1/organisations/{id}/tree", TOKEN_READ, api::tree)
+    .get("/api/v1/audit", TOKEN_AUDIT, api::audit)
+    .get("/api/openapi.json", ANYONE, api::openapi_json)
+}
+
+/// Every route of the application (including the Swagger UI's).
+pub fn table() -> Vec<RouteSpec> {
+    let mut table = routes().table;
+    table.push(RouteSpec {
+        method: Method::GET,
+        path: "/api/docs",
+        access: ANYONE,
+    });
+    table
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// Swagger UI sets inline styles; it gets its own, slightly looser policy.
+const CSP_DOCS: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The router: every route of [`table`], the session/CSRF middleware, security headers and the
+/// 404 page.
+pub fn router(state: AppState) -> Router {
+    let docs = api::swagger().layer(SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP_DOCS),
+    ));
+    routes()
+        .router
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::session_layer,
+        ))
+        .with_state(state)
+        .merge(docs)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+}
+
+/// `/`: the organisation list, or the organisation itself when the user has only one.
+async fn home(current: auth::CurrentUser) -> Response {
+    match current.user.org_id {
+        Some(id) => Redirect::to(&format!("/organisasi/{id}")).into_response(),
+        None => Redirect::to("/organisasi").into_response(),
+    }
+}
+
+async fn not_found() -> Error {
+    Error::not_found(
+        "Halaman yang Anda cari tidak ada. Periksa alamatnya atau kembali ke halaman utama.",
+    )
+}
