@@ -8,6 +8,7 @@
 //!
 //! This crate knows nothing of I/O, async, SQL or HTTP.
 
+pub mod capaian;
 pub mod check;
 pub mod format;
 mod ids;
