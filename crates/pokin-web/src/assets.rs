@@ -30,6 +30,11 @@ pub const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../assets/app.js"),
     },
+    Asset {
+        name: "pohon-1.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/pohon.js"),
+    },
 ];
 
 /// `GET /aset/{name}`.

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod audit;
 pub mod organisations;
+pub mod pohon;
 pub mod session;
 pub mod users;
 
@@ -89,6 +90,11 @@ fn routes() -> Routes {
     .get("/organisasi", LOGGED_IN, organisations::list)
     .get("/organisasi/{id}", READ, organisations::overview)
     .get("/organisasi/{id}/unit/{key}", READ, organisations::unit)
+    // Pohon kinerja diagram
+    .get("/pohon", LOGGED_IN, pohon::mine)
+    .get("/organisasi/{id}/pohon", READ, pohon::page)
+    .get("/organisasi/{id}/pohon.svg", READ, pohon::svg)
+    .get("/organisasi/{id}/pohon/detail", READ, pohon::detail)
     .get("/audit", AUDIT, audit::page)
     .get("/pengguna", ADMIN, users::list)
     .get("/pengguna/baru", ADMIN, users::new_form)
