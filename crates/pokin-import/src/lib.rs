@@ -5,9 +5,14 @@
 //! - [`text`]: the text extracted from a pohon kinerja diagram, with line diagnostics;
 //! - [`spelling`]: probable typos, against the document's own words and the Indonesian
 //!   hunspell dictionary (also used on stored trees);
-//! - [`yaml`]: the canonical YAML form, which round-trips byte for byte.
+//! - [`yaml`]: the canonical YAML form, which round-trips byte for byte;
+//! - [`read_any`]: bytes of either kind → an organisation or what stands in the way (the one
+//!   import path of the CLI and the web application).
 
+mod read;
 pub mod spelling;
 mod stem;
 pub mod text;
 pub mod yaml;
+
+pub use read::{Format, ImportReport, Reading, decode, read_any};

@@ -1087,3 +1087,253 @@ pub(crate) async fn delete_target(
         })
         .await
 }
+
+// ---------------------------------------------------------------------------------------------
+// Whole-form edits for the web app: an indicator with its targets, and moving a unit or an
+// objective one place among its siblings. Each is still one transaction with one audit record.
+
+const UNIT_SIBLINGS: &str = "SELECT id, seq, unit_key, name, kind, parent_id FROM units \
+     WHERE org_id = $1 ORDER BY seq, id";
+const SET_UNIT_SEQ: &str = "UPDATE units SET seq = $3 WHERE org_id = $1 AND id = $2";
+const OBJECTIVE_SIBLINGS: &str = "SELECT id, unit_id, seq, code, statement FROM objectives \
+     WHERE org_id = $1 AND unit_id = $2 ORDER BY seq, id";
+const SET_OBJECTIVE_SEQ: &str = "UPDATE objectives SET seq = $3 WHERE org_id = $1 AND id = $2";
+const DELETE_TARGETS_OF: &str = "DELETE FROM targets WHERE org_id = $1 AND indicator_id = $2";
+
+/// Which way [`Store::move_unit`] and [`Store::move_objective`] move a row among its siblings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+/// An indicator row with its targets, as the audit log keeps a whole-form edit.
+async fn indicator_with_targets(conn: &mut Conn, org_id: i64, id: i64) -> Result<Value> {
+    let row = by_id::<IndicatorRow>(conn, org_id, id).await?;
+    let targets: Vec<TargetRow> = conn.fetch_all(TARGETS_OF, params![org_id, id]).await?;
+    Ok(with(to_json(&row)?, "targets", to_json(&targets)?))
+}
+
+fn check_targets(targets: &std::collections::BTreeMap<i32, TargetValue>) -> Result<()> {
+    for (year, value) in targets {
+        if let Some(p) = value_problem(value) {
+            return Err(StoreError::Invalid(format!(
+                "target tahun {year} tidak sah: {p}. Perbaiki nilainya."
+            )));
+        }
+    }
+    Ok(())
+}
+
+async fn write_targets(
+    tx: &mut WriteTx,
+    org_id: i64,
+    indicator_id: i64,
+    targets: &std::collections::BTreeMap<i32, TargetValue>,
+) -> Result<()> {
+    tx.execute(DELETE_TARGETS_OF, params![org_id, indicator_id])
+        .await?;
+    for (year, value) in targets {
+        let (n, min, max, text) = value_columns(Some(value));
+        tx.insert(
+            INSERT_TARGET,
+            params![org_id, indicator_id, i64::from(*year), n, min, max, text],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Adds an indicator with its targets; one audit record (`after` = the row with `targets`).
+pub(crate) async fn create_indicator_with_targets(
+    store: &Store,
+    actor: &str,
+    org_id: i64,
+    objective_id: i64,
+    spec: &IndicatorSpec,
+    targets: &std::collections::BTreeMap<i32, TargetValue>,
+) -> Result<i64> {
+    check_spec(spec)?;
+    check_targets(targets)?;
+    edit(store, actor, org_id, "menambah indikator")
+        .run(entity::INDICATOR, async |tx| {
+            let objective = by_id::<ObjectiveRow>(tx.read(), org_id, objective_id).await?;
+            check_indicator_code(tx.read(), org_id, objective.unit_id, None, &spec.code).await?;
+            let seq = match spec.position {
+                Some(p) => p,
+                None => {
+                    next_seq(tx.read(), NEXT_INDICATOR_SEQ, params![org_id, objective_id]).await?
+                }
+            };
+            let id = tx
+                .insert(
+                    INSERT_INDICATOR,
+                    [
+                        params![org_id, objective_id, objective.unit_id, seq],
+                        indicator_columns(spec),
+                    ]
+                    .concat(),
+                )
+                .await?;
+            write_targets(tx, org_id, id, targets).await?;
+            let after = indicator_with_targets(tx.read(), org_id, id).await?;
+            let change = Change {
+                id,
+                action: AuditAction::Create,
+                before: None,
+                after: Some(after),
+            };
+            Ok((id, change))
+        })
+        .await
+}
+
+/// Replaces an indicator's specification and all its targets; one audit record with the row
+/// and its targets before and after.
+pub(crate) async fn update_indicator_with_targets(
+    store: &Store,
+    actor: &str,
+    org_id: i64,
+    indicator_id: i64,
+    spec: &IndicatorSpec,
+    targets: &std::collections::BTreeMap<i32, TargetValue>,
+) -> Result<()> {
+    check_spec(spec)?;
+    check_targets(targets)?;
+    edit(store, actor, org_id, "mengubah indikator")
+        .run(entity::INDICATOR, async |tx| {
+            let row = by_id::<IndicatorRow>(tx.read(), org_id, indicator_id).await?;
+            let before = indicator_with_targets(tx.read(), org_id, indicator_id).await?;
+            check_indicator_code(
+                tx.read(),
+                org_id,
+                row.unit_id,
+                Some(indicator_id),
+                &spec.code,
+            )
+            .await?;
+            let seq = spec.position.unwrap_or(row.seq);
+            tx.execute(
+                UPDATE_INDICATOR,
+                [params![org_id, indicator_id, seq], indicator_columns(spec)].concat(),
+            )
+            .await?;
+            write_targets(tx, org_id, indicator_id, targets).await?;
+            let after = indicator_with_targets(tx.read(), org_id, indicator_id).await?;
+            let change = Change {
+                id: indicator_id,
+                action: AuditAction::Update,
+                before: Some(before),
+                after: Some(after),
+            };
+            Ok(((), change))
+        })
+        .await
+}
+
+/// The new sort keys after moving `id` one place among `siblings` (ids in their current
+/// order, each with its sort key): every row gets a distinct key, so ties cannot undo the move.
+/// `None` when the row is already first (up) or last (down).
+fn moved(siblings: &[(i64, i64)], id: i64, direction: Direction) -> Option<Vec<(i64, i64)>> {
+    let at = siblings.iter().position(|(sid, _)| *sid == id)?;
+    let other = match direction {
+        Direction::Up => at.checked_sub(1)?,
+        Direction::Down => Some(at + 1).filter(|i| *i < siblings.len())?,
+    };
+    let mut order: Vec<i64> = siblings.iter().map(|(sid, _)| *sid).collect();
+    order.swap(at, other);
+    let base = siblings.iter().map(|(_, seq)| *seq).min().unwrap_or(0);
+    Some(
+        order
+            .into_iter()
+            .enumerate()
+            .map(|(i, sid)| (sid, base + i64::try_from(i).unwrap_or(0)))
+            .collect(),
+    )
+}
+
+/// Moves a unit one place up or down among the units with the same parent. Units keep their
+/// order relative to the rest of the organisation as far as possible: only the siblings are
+/// renumbered (with keys distinct among themselves). Audited as an update of the unit.
+pub(crate) async fn move_unit(
+    store: &Store,
+    actor: &str,
+    org_id: i64,
+    unit_id: i64,
+    direction: Direction,
+) -> Result<()> {
+    edit(store, actor, org_id, "mengubah urutan unit")
+        .update::<UnitRow>(unit_id, async |tx, before| {
+            let all: Vec<UnitRow> = tx.read().fetch_all(UNIT_SIBLINGS, params![org_id]).await?;
+            // Renumber the whole organisation in its current order first, so siblings have
+            // distinct keys, then swap the two.
+            let order: Vec<(i64, i64)> = all
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.id, i64::try_from(i).unwrap_or(0)))
+                .collect();
+            let siblings: Vec<(i64, i64)> = all
+                .iter()
+                .zip(&order)
+                .filter(|(u, _)| u.parent_id == before.parent_id)
+                .map(|(_, o)| *o)
+                .collect();
+            let Some(at) = siblings.iter().position(|(id, _)| *id == unit_id) else {
+                return Ok(());
+            };
+            let other = match direction {
+                Direction::Up if at > 0 => at - 1,
+                Direction::Down if at + 1 < siblings.len() => at + 1,
+                _ => return Err(StoreError::Invalid(edge(direction, "unit"))),
+            };
+            let mut seqs: std::collections::HashMap<i64, i64> = order.into_iter().collect();
+            let (a, b) = (siblings[at], siblings[other]);
+            seqs.insert(a.0, b.1);
+            seqs.insert(b.0, a.1);
+            for u in &all {
+                let seq = seqs.get(&u.id).copied().unwrap_or(u.seq);
+                if seq != u.seq {
+                    tx.execute(SET_UNIT_SEQ, params![org_id, u.id, seq]).await?;
+                }
+            }
+            Ok(())
+        })
+        .await
+}
+
+fn edge(direction: Direction, what: &str) -> String {
+    match direction {
+        Direction::Up => format!("{what} ini sudah berada di urutan pertama."),
+        Direction::Down => format!("{what} ini sudah berada di urutan terakhir."),
+    }
+}
+
+/// Moves an objective one place up or down within its unit. Audited as an update of the
+/// objective.
+pub(crate) async fn move_objective(
+    store: &Store,
+    actor: &str,
+    org_id: i64,
+    objective_id: i64,
+    direction: Direction,
+) -> Result<()> {
+    edit(store, actor, org_id, "mengubah urutan sasaran")
+        .update::<ObjectiveRow>(objective_id, async |tx, before| {
+            let rows: Vec<ObjectiveRow> = tx
+                .read()
+                .fetch_all(OBJECTIVE_SIBLINGS, params![org_id, before.unit_id])
+                .await?;
+            let siblings: Vec<(i64, i64)> = rows.iter().map(|o| (o.id, o.seq)).collect();
+            let Some(new) = moved(&siblings, objective_id, direction) else {
+                return Err(StoreError::Invalid(edge(direction, "sasaran")));
+            };
+            for (id, seq) in new {
+                if !siblings.contains(&(id, seq)) {
+                    tx.execute(SET_OBJECTIVE_SEQ, params![org_id, id, seq])
+                        .await?;
+                }
+            }
+            Ok(())
+        })
+        .await
+}

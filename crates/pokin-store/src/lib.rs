@@ -30,7 +30,7 @@ mod users;
 
 pub use audit::{AuditAction, AuditFilter, AuditRecord, entity};
 pub use db::Backend;
-pub use edit::{IndicatorSpec, ObjectiveInput, UnitInput};
+pub use edit::{Direction, IndicatorSpec, ObjectiveInput, UnitInput};
 pub use error::StoreError;
 pub use org::OrgSummary;
 pub use tree::{IndicatorIds, ObjectiveIds, SupportIds, TreeWithIds, UnitIds};
@@ -333,6 +333,54 @@ impl Store {
         year: i32,
     ) -> Result<(), StoreError> {
         edit::delete_target(self, actor, org_id, indicator_id, year).await
+    }
+
+    /// Adds an indicator together with its Renstra targets (one transaction, one audit record
+    /// whose `after` holds the row and its targets); returns its id.
+    pub async fn create_indicator_with_targets(
+        &self,
+        actor: &str,
+        org_id: i64,
+        objective_id: i64,
+        spec: &IndicatorSpec,
+        targets: &std::collections::BTreeMap<i32, TargetValue>,
+    ) -> Result<i64, StoreError> {
+        edit::create_indicator_with_targets(self, actor, org_id, objective_id, spec, targets).await
+    }
+
+    /// Replaces an indicator's specification and all of its targets at once (one transaction,
+    /// one audit record with the row and its targets before and after).
+    pub async fn update_indicator_with_targets(
+        &self,
+        actor: &str,
+        org_id: i64,
+        indicator_id: i64,
+        spec: &IndicatorSpec,
+        targets: &std::collections::BTreeMap<i32, TargetValue>,
+    ) -> Result<(), StoreError> {
+        edit::update_indicator_with_targets(self, actor, org_id, indicator_id, spec, targets).await
+    }
+
+    /// Moves a unit one place among the units with the same parent; refused at either end.
+    pub async fn move_unit(
+        &self,
+        actor: &str,
+        org_id: i64,
+        unit_id: i64,
+        direction: Direction,
+    ) -> Result<(), StoreError> {
+        edit::move_unit(self, actor, org_id, unit_id, direction).await
+    }
+
+    /// Moves an objective one place within its unit; refused at either end.
+    pub async fn move_objective(
+        &self,
+        actor: &str,
+        org_id: i64,
+        objective_id: i64,
+        direction: Direction,
+    ) -> Result<(), StoreError> {
+        edit::move_objective(self, actor, org_id, objective_id, direction).await
     }
 
     // -----------------------------------------------------------------------------------------

@@ -30,6 +30,12 @@ pub const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../assets/app.js"),
     },
+    // Editing
+    Asset {
+        name: "edit-1.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/edit.js"),
+    },
     Asset {
         name: "pohon-1.js",
         content_type: "text/javascript; charset=utf-8",

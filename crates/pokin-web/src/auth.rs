@@ -7,6 +7,14 @@
 //!   (form field `_csrf` or header `X-CSRF-Token`, which our JS adds to htmx requests) does not
 //!   equal the session's token. The login form, before any session exists, uses a
 //!   double-submit cookie (`pokin_pra`). The refusal is a 403 page that says why.
+//! - **Uploads** (`multipart/form-data`, the import page): the body is not read here — it is
+//!   streamed to the handler, which applies its own size limit — so the token comes from the
+//!   `X-CSRF-Token` header or, for a plain HTML form, from the `_csrf` query parameter of the
+//!   form's `action` (`/impor?_csrf=…`). Only multipart requests may carry it in the query; the
+//!   check is the same (equal to the session's token), so the rule "every state-changing
+//!   request carries the session's CSRF token" holds for uploads too. The query token is only
+//!   ever sent to this origin (`Referrer-Policy: same-origin`), and the upload answers with a
+//!   redirect, so the address stays out of the history.
 //! - **Throttling** is kept in memory (per process, lost on restart): at most
 //!   `max_failed_logins` failures per user name and client address within `throttle_window`;
 //!   further attempts get a 429 page until the window has passed.
@@ -91,11 +99,26 @@ pub async fn session_layer(
     };
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let api = parts.uri.path().starts_with("/api/");
+    // Uploads: multipart bodies are left to the handler (see the module docs).
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
     let body = if unsafe_method && !api {
-        let bytes = match to_bytes(body, FORM_LIMIT).await {
-            Ok(b) => b,
-            Err(_) => {
-                return Error::unprocessable("Isian formulir terlalu besar.").into_response();
+        let (bytes, body) = if multipart {
+            (None, body)
+        } else {
+            match to_bytes(body, FORM_LIMIT).await {
+                // `Bytes` clones share the buffer.
+                Ok(b) => (Some(b.clone()), Body::from(b)),
+                Err(_) => {
+                    return Error::unprocessable("Isian formulir terlalu besar.").into_response();
+                }
             }
         };
         let expected = match &session {
@@ -111,7 +134,11 @@ pub async fn session_layer(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
             .or_else(|| {
-                form_urlencoded::parse(&bytes)
+                let fields = match &bytes {
+                    Some(b) => b.as_ref(),
+                    None => parts.uri.query().unwrap_or("").as_bytes(),
+                };
+                form_urlencoded::parse(fields)
                     .find(|(k, _)| k == CSRF_FIELD)
                     .map(|(_, v)| v.into_owned())
             });
@@ -138,7 +165,7 @@ pub async fn session_layer(
         if let Some(why) = refusal {
             return Error::forbidden(why).into_response();
         }
-        Body::from(bytes)
+        body
     } else {
         body
     };

@@ -191,3 +191,44 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// Turns axum's own rejections (a path, query or form that does not parse: plain English text
+/// with status 400, 415 or 422) into Indonesian errors — an HTML page, or JSON under `/api` — so
+/// no handler has to wrap its extractors. Responses built by [`Error`] are left alone.
+pub async fn localise_rejections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    let status = response.status();
+    let plain_text = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    let rejected = matches!(
+        status,
+        StatusCode::BAD_REQUEST
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            | StatusCode::UNPROCESSABLE_ENTITY
+            | StatusCode::PAYLOAD_TOO_LARGE
+    );
+    if !(plain_text && rejected) {
+        return response;
+    }
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "Data yang dikirim terlalu besar."
+    } else {
+        "Alamat atau isian tidak sah: ada nilai yang tidak dapat dibaca (misalnya huruf di tempat \
+         angka). Periksa tautan atau isian lalu coba lagi."
+    };
+    let error = Error::unprocessable(message);
+    let mut out = if api {
+        ApiError(error).into_response()
+    } else {
+        error.into_response()
+    };
+    *out.status_mut() = status;
+    out
+}

@@ -55,6 +55,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub throttle: Arc<auth::Throttle>,
+    /// Import: uploaded files waiting in preview for confirmation (in memory, with expiry).
+    pub imports: Arc<routes::import::PendingImports>,
 }
 
 impl AppState {
@@ -63,6 +65,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             throttle: Arc::new(auth::Throttle::default()),
+            imports: Arc::new(routes::import::PendingImports::default()),
         }
     }
 }

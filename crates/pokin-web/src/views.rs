@@ -17,6 +17,8 @@ pub struct Layout {
     pub section: &'static str,
     pub can_audit: bool,
     pub can_users: bool,
+    /// Import: whether the import page is open to this user.
+    pub can_import: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +38,7 @@ impl Layout {
             section: "",
             can_audit: false,
             can_users: false,
+            can_import: false,
         }
     }
 
@@ -57,6 +60,7 @@ impl Layout {
             section,
             can_audit: u.role == Role::Admin || can(u, Action::ReadAudit, own).is_ok(),
             can_users: can(u, Action::ManageUsers, Target::System).is_ok(),
+            can_import: crate::routes::import::may_open(u),
         }
     }
 }

@@ -552,6 +552,105 @@ fn every_route_is_covered() {
         (Method::GET, "/api/v1/audit"),
         (Method::GET, "/api/openapi.json"),
         (Method::GET, "/api/docs"),
+        // Import
+        (Method::GET, "/impor"),
+        (Method::POST, "/impor"),
+        (Method::GET, "/impor/{token}"),
+        (Method::POST, "/impor/{token}/konfirmasi"),
+        (Method::POST, "/impor/{token}/batal"),
+        // API tokens
+        (Method::GET, "/pengguna/{id}/token"),
+        (Method::POST, "/pengguna/{id}/token"),
+        (Method::POST, "/pengguna/{id}/token/{token_id}/cabut"),
+        // Editing
+        (Method::GET, "/organisasi/{id}/unit/{key}/baru"),
+        (Method::POST, "/organisasi/{id}/unit/{key}/baru"),
+        (Method::GET, "/organisasi/{id}/unit/{key}/ubah"),
+        (Method::POST, "/organisasi/{id}/unit/{key}/ubah"),
+        (Method::POST, "/organisasi/{id}/unit/{key}/hapus"),
+        (Method::POST, "/organisasi/{id}/unit/{key}/urutan"),
+        (Method::GET, "/organisasi/{id}/unit/{key}/pejabat/baru"),
+        (Method::POST, "/organisasi/{id}/unit/{key}/pejabat/baru"),
+        (Method::GET, "/organisasi/{id}/pejabat/{pid}/ubah"),
+        (Method::POST, "/organisasi/{id}/pejabat/{pid}/ubah"),
+        (Method::POST, "/organisasi/{id}/pejabat/{pid}/hapus"),
+        (Method::GET, "/organisasi/{id}/unit/{key}/sasaran/baru"),
+        (Method::POST, "/organisasi/{id}/unit/{key}/sasaran/baru"),
+        (Method::GET, "/organisasi/{id}/sasaran/{oid}/ubah"),
+        (Method::POST, "/organisasi/{id}/sasaran/{oid}/ubah"),
+        (Method::POST, "/organisasi/{id}/sasaran/{oid}/hapus"),
+        (Method::POST, "/organisasi/{id}/sasaran/{oid}/urutan"),
+        (Method::GET, "/organisasi/{id}/sasaran/{oid}/indikator/baru"),
+        (
+            Method::POST,
+            "/organisasi/{id}/sasaran/{oid}/indikator/baru",
+        ),
+        (Method::GET, "/organisasi/{id}/indikator/{iid}/ubah"),
+        (Method::POST, "/organisasi/{id}/indikator/{iid}/ubah"),
+        (Method::POST, "/organisasi/{id}/indikator/{iid}/hapus"),
+        (Method::GET, "/organisasi/{id}/sasaran/{oid}/dukungan"),
+        (Method::POST, "/organisasi/{id}/sasaran/{oid}/dukungan"),
+        (Method::POST, "/organisasi/{id}/dukungan/{sid}/ubah"),
+        (Method::POST, "/organisasi/{id}/dukungan/{sid}/hapus"),
+        (Method::POST, "/api/v1/organisations/{id}/units"),
+        (Method::PUT, "/api/v1/organisations/{id}/units/{unit_id}"),
+        (Method::DELETE, "/api/v1/organisations/{id}/units/{unit_id}"),
+        (
+            Method::POST,
+            "/api/v1/organisations/{id}/units/{unit_id}/move",
+        ),
+        (
+            Method::POST,
+            "/api/v1/organisations/{id}/units/{unit_id}/officials",
+        ),
+        (
+            Method::PUT,
+            "/api/v1/organisations/{id}/officials/{official_id}",
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/organisations/{id}/officials/{official_id}",
+        ),
+        (
+            Method::POST,
+            "/api/v1/organisations/{id}/units/{unit_id}/objectives",
+        ),
+        (
+            Method::PUT,
+            "/api/v1/organisations/{id}/objectives/{objective_id}",
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/organisations/{id}/objectives/{objective_id}",
+        ),
+        (
+            Method::POST,
+            "/api/v1/organisations/{id}/objectives/{objective_id}/move",
+        ),
+        (
+            Method::POST,
+            "/api/v1/organisations/{id}/objectives/{objective_id}/indicators",
+        ),
+        (
+            Method::PUT,
+            "/api/v1/organisations/{id}/indicators/{indicator_id}",
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/organisations/{id}/indicators/{indicator_id}",
+        ),
+        (
+            Method::POST,
+            "/api/v1/organisations/{id}/objectives/{objective_id}/supports",
+        ),
+        (
+            Method::PUT,
+            "/api/v1/organisations/{id}/supports/{support_id}",
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/organisations/{id}/supports/{support_id}",
+        ),
     ]
     .into_iter()
     .collect();
@@ -574,4 +673,26 @@ async fn home_redirects() {
         t.get("/", Some(&s)).await.headers[header::LOCATION],
         "/organisasi"
     );
+}
+
+/// Values the extractors cannot read get an Indonesian page (or JSON under /api), never axum's
+/// English plain text; the audit filter's empty "all organisations" option is accepted.
+#[tokio::test]
+async fn unreadable_paths_and_queries_get_indonesian_errors() {
+    let t = setup().await;
+    let s = t.login("perencana").await;
+    let r = t.get("/audit?org=&user=perencana", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = t.get("/audit?org=abc", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("tidak dapat dibaca"), "{}", r.body);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let r = t.get("/organisasi/bukan-angka", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("tidak dapat dibaca"), "{}", r.body);
 }

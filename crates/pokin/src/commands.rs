@@ -181,13 +181,9 @@ fn names(orgs: &[pokin_store::OrgSummary]) -> String {
 fn read_text(path: &Path) -> Result<String> {
     let bytes =
         std::fs::read(path).with_context(|| format!("tidak dapat membaca {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{} bukan teks UTF-8 (bita tidak sah di posisi {}). Simpan ulang berkas sebagai UTF-8.",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
+    pokin_import::decode(&bytes)
+        .map(str::to_owned)
+        .map_err(|why| anyhow::anyhow!("{} {why}", path.display()))
 }
 
 fn file_name(path: &Path) -> String {
@@ -247,42 +243,40 @@ fn file_stem(path: &Path) -> String {
         .map_or_else(|| "Organisasi".into(), |s| s.to_string_lossy().into_owned())
 }
 
-/// Reads a file to import: canonical YAML, or pohon kinerja text that must parse without errors.
+/// Reads a file to import: canonical YAML, or pohon kinerja text that must parse without errors
+/// (through [`pokin_import::read_any`], the import path shared with the web application).
 fn read_organisation(path: &Path, name: Option<&str>) -> Result<Organisation> {
-    let source = read_text(path)?;
-    let mut draft = if yaml::is_canonical(&source) {
-        yaml::from_yaml(&source)
-            .with_context(|| format!("{} tidak dapat diimpor", file_name(path)))?
-            .into_draft()
-    } else {
-        let speller = Speller::load_system();
-        let tree = text::parse(&source, speller.as_ref());
-        if tree.has_errors() {
-            print_diagnostics(&tree, &file_name(path), false);
+    let bytes =
+        std::fs::read(path).with_context(|| format!("tidak dapat membaca {}", path.display()))?;
+    let speller = std::cell::OnceCell::new();
+    let reading = pokin_import::read_any(&bytes, &file_stem(path), name, || {
+        speller.get_or_init(Speller::load_system).as_ref()
+    });
+    let report = &reading.report;
+    match (reading.organisation, &report.tree) {
+        (Some(org), tree) => {
+            let warnings = report.count(Severity::Warning);
+            if tree.is_some() && warnings > 0 {
+                eprintln!(
+                    "{warnings} peringatan; lihat `pokin parse {}`.",
+                    path.display()
+                );
+            }
+            Ok(org)
+        }
+        (None, Some(tree)) if tree.has_errors() => {
+            print_diagnostics(tree, &file_name(path), false);
             bail!(
                 "{} berisi kesalahan; tidak ada yang disimpan. Perbaiki baris di atas lalu impor lagi.",
                 file_name(path)
-            );
+            )
         }
-        let warnings = tree
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count();
-        if warnings > 0 {
-            eprintln!(
-                "{warnings} peringatan; lihat `pokin parse {}`.",
-                path.display()
-            );
-        }
-        tree.to_draft(&file_stem(path))
-    };
-    if let Some(n) = name {
-        draft.name = n.to_owned();
+        (None, _) => bail!(
+            "{} tidak dapat diimpor: {}",
+            file_name(path),
+            report.error_lines().join("\n")
+        ),
     }
-    draft
-        .validate()
-        .map_err(|e| anyhow::anyhow!("{} tidak dapat diimpor:\n{e}", file_name(path)))
 }
 
 fn check_org(org: &Organisation, strict: bool) -> Result<ExitCode> {

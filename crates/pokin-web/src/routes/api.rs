@@ -231,7 +231,11 @@ pub struct ApiDoc;
 
 /// `GET /api/openapi.json`.
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    #[allow(unused_mut)]
+    let mut doc = ApiDoc::openapi();
+    // Editing: the tree-editing endpoints.
+    doc.merge(crate::routes::api_edit::EditApiDoc::openapi());
+    Json(doc)
 }
 
 /// Swagger UI at `/api/docs`, reading `/api/openapi.json`.

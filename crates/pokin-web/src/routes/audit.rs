@@ -24,6 +24,8 @@ use std::collections::{BTreeSet, HashSet};
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct AuditQuery {
     /// Organisation id (required for non-admins' own organisation; filled in automatically).
+    /// Empty means "every organisation I may read" (the filter form's first option).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub org: Option<i64>,
     /// Unit key within the organisation.
     pub unit: Option<String>,
@@ -39,6 +41,15 @@ pub struct AuditQuery {
 }
 
 const LIMIT: u32 = 500;
+
+/// `org=` (the form's "all" option) as `None`; anything else must be a number.
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
 
 fn blank(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())

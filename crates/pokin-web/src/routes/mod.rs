@@ -3,10 +3,14 @@
 //! list, so a test can check that every route is covered.
 
 pub mod api;
+pub mod api_edit; // Editing
 pub mod audit;
+pub mod edit; // Editing
+pub mod import;
 pub mod organisations;
 pub mod pohon;
 pub mod session;
+pub mod tokens;
 pub mod users;
 
 use crate::{AppState, Error, assets, auth};
@@ -72,6 +76,12 @@ const LOGGED_IN: &str = "pengguna yang masuk";
 const READ: &str = "pengguna yang masuk, dalam lingkup organisasinya (admin: semua)";
 const AUDIT: &str = "admin (semua); inspektorat dan perencana (organisasinya)";
 const ADMIN: &str = "admin";
+/// Import: who may import (see `import::may_open`).
+const IMPORT: &str = "admin (organisasi baru atau ganti); perencana (ganti organisasinya, tanpa lingkup unit); \
+     pratinjau hanya dari sesi yang mengunggahnya";
+/// Editing the tree (see `edit`, `api_edit`).
+const EDIT: &str = "perencana (organisasinya / subtree), admin";
+const TOKEN_EDIT: &str = "token API; perencana (organisasinya / subtree), admin";
 const TOKEN_READ: &str = "token API; organisasi dalam lingkup pemilik token (admin: semua)";
 const TOKEN_AUDIT: &str = "token API; admin (semua), inspektorat dan perencana (organisasinya)";
 
@@ -102,6 +112,231 @@ fn routes() -> Routes {
     .get("/pengguna/{id}", ADMIN, users::edit_form)
     .post("/pengguna/{id}", ADMIN, users::update)
     .post("/pengguna/{id}/sandi", ADMIN, users::reset_password)
+    // Import
+    .get("/impor", IMPORT, import::form)
+    .post("/impor", IMPORT, import::upload.layer(import::body_limit()))
+    .get("/impor/{token}", IMPORT, import::preview)
+    .post("/impor/{token}/konfirmasi", IMPORT, import::confirm)
+    .post("/impor/{token}/batal", IMPORT, import::cancel)
+    // API tokens
+    .get("/pengguna/{id}/token", ADMIN, tokens::list)
+    .post("/pengguna/{id}/token", ADMIN, tokens::create)
+    .post(
+        "/pengguna/{id}/token/{token_id}/cabut",
+        ADMIN,
+        tokens::revoke,
+    )
+    // Editing
+    .get(
+        "/organisasi/{id}/unit/{key}/baru",
+        EDIT,
+        edit::unit_new_form,
+    )
+    .post("/organisasi/{id}/unit/{key}/baru", EDIT, edit::unit_create)
+    .get(
+        "/organisasi/{id}/unit/{key}/ubah",
+        EDIT,
+        edit::unit_edit_form,
+    )
+    .post("/organisasi/{id}/unit/{key}/ubah", EDIT, edit::unit_update)
+    .post("/organisasi/{id}/unit/{key}/hapus", EDIT, edit::unit_delete)
+    .post("/organisasi/{id}/unit/{key}/urutan", EDIT, edit::unit_move)
+    .get(
+        "/organisasi/{id}/unit/{key}/pejabat/baru",
+        EDIT,
+        edit::official_new_form,
+    )
+    .post(
+        "/organisasi/{id}/unit/{key}/pejabat/baru",
+        EDIT,
+        edit::official_create,
+    )
+    .get(
+        "/organisasi/{id}/pejabat/{pid}/ubah",
+        EDIT,
+        edit::official_edit_form,
+    )
+    .post(
+        "/organisasi/{id}/pejabat/{pid}/ubah",
+        EDIT,
+        edit::official_update,
+    )
+    .post(
+        "/organisasi/{id}/pejabat/{pid}/hapus",
+        EDIT,
+        edit::official_delete,
+    )
+    .get(
+        "/organisasi/{id}/unit/{key}/sasaran/baru",
+        EDIT,
+        edit::objective_new_form,
+    )
+    .post(
+        "/organisasi/{id}/unit/{key}/sasaran/baru",
+        EDIT,
+        edit::objective_create,
+    )
+    .get(
+        "/organisasi/{id}/sasaran/{oid}/ubah",
+        EDIT,
+        edit::objective_edit_form,
+    )
+    .post(
+        "/organisasi/{id}/sasaran/{oid}/ubah",
+        EDIT,
+        edit::objective_update,
+    )
+    .post(
+        "/organisasi/{id}/sasaran/{oid}/hapus",
+        EDIT,
+        edit::objective_delete,
+    )
+    .post(
+        "/organisasi/{id}/sasaran/{oid}/urutan",
+        EDIT,
+        edit::objective_move,
+    )
+    .get(
+        "/organisasi/{id}/sasaran/{oid}/indikator/baru",
+        EDIT,
+        edit::indicator_new_form,
+    )
+    .post(
+        "/organisasi/{id}/sasaran/{oid}/indikator/baru",
+        EDIT,
+        edit::indicator_create,
+    )
+    .get(
+        "/organisasi/{id}/indikator/{iid}/ubah",
+        EDIT,
+        edit::indicator_edit_form,
+    )
+    .post(
+        "/organisasi/{id}/indikator/{iid}/ubah",
+        EDIT,
+        edit::indicator_update,
+    )
+    .post(
+        "/organisasi/{id}/indikator/{iid}/hapus",
+        EDIT,
+        edit::indicator_delete,
+    )
+    .get(
+        "/organisasi/{id}/sasaran/{oid}/dukungan",
+        EDIT,
+        edit::support_page_get,
+    )
+    .post(
+        "/organisasi/{id}/sasaran/{oid}/dukungan",
+        EDIT,
+        edit::support_create,
+    )
+    .post(
+        "/organisasi/{id}/dukungan/{sid}/ubah",
+        EDIT,
+        edit::support_update,
+    )
+    .post(
+        "/organisasi/{id}/dukungan/{sid}/hapus",
+        EDIT,
+        edit::support_delete,
+    )
+    .post(
+        "/api/v1/organisations/{id}/units",
+        TOKEN_EDIT,
+        api_edit::create_unit,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/organisations/{id}/units/{unit_id}",
+        TOKEN_EDIT,
+        api_edit::update_unit,
+    )
+    .add(
+        Method::DELETE,
+        "/api/v1/organisations/{id}/units/{unit_id}",
+        TOKEN_EDIT,
+        api_edit::delete_unit,
+    )
+    .post(
+        "/api/v1/organisations/{id}/units/{unit_id}/move",
+        TOKEN_EDIT,
+        api_edit::move_unit,
+    )
+    .post(
+        "/api/v1/organisations/{id}/units/{unit_id}/officials",
+        TOKEN_EDIT,
+        api_edit::create_official,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/organisations/{id}/officials/{official_id}",
+        TOKEN_EDIT,
+        api_edit::update_official,
+    )
+    .add(
+        Method::DELETE,
+        "/api/v1/organisations/{id}/officials/{official_id}",
+        TOKEN_EDIT,
+        api_edit::delete_official,
+    )
+    .post(
+        "/api/v1/organisations/{id}/units/{unit_id}/objectives",
+        TOKEN_EDIT,
+        api_edit::create_objective,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/organisations/{id}/objectives/{objective_id}",
+        TOKEN_EDIT,
+        api_edit::update_objective,
+    )
+    .add(
+        Method::DELETE,
+        "/api/v1/organisations/{id}/objectives/{objective_id}",
+        TOKEN_EDIT,
+        api_edit::delete_objective,
+    )
+    .post(
+        "/api/v1/organisations/{id}/objectives/{objective_id}/move",
+        TOKEN_EDIT,
+        api_edit::move_objective,
+    )
+    .post(
+        "/api/v1/organisations/{id}/objectives/{objective_id}/indicators",
+        TOKEN_EDIT,
+        api_edit::create_indicator,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/organisations/{id}/indicators/{indicator_id}",
+        TOKEN_EDIT,
+        api_edit::update_indicator,
+    )
+    .add(
+        Method::DELETE,
+        "/api/v1/organisations/{id}/indicators/{indicator_id}",
+        TOKEN_EDIT,
+        api_edit::delete_indicator,
+    )
+    .post(
+        "/api/v1/organisations/{id}/objectives/{objective_id}/supports",
+        TOKEN_EDIT,
+        api_edit::create_support,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/organisations/{id}/supports/{support_id}",
+        TOKEN_EDIT,
+        api_edit::update_support,
+    )
+    .add(
+        Method::DELETE,
+        "/api/v1/organisations/{id}/supports/{support_id}",
+        TOKEN_EDIT,
+        api_edit::delete_support,
+    )
+    // (end of Editing)
     .get("/api/v1/organisations", TOKEN_READ, api::organisations)
     .get("/api/v1/organisations/{id}/tree", TOKEN_READ, api::tree)
     .get("/api/v1/audit", TOKEN_AUDIT, api::audit)
@@ -139,6 +374,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::session_layer,
         ))
+        .layer(axum::middleware::from_fn(crate::error::localise_rejections))
         .with_state(state)
         .merge(docs)
         .layer(SetResponseHeaderLayer::if_not_present(

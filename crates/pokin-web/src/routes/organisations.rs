@@ -213,6 +213,8 @@ struct UnitPage {
     children: Vec<(String, String)>,
     officials: Vec<OfficialView>,
     objectives: Vec<ObjectiveView>,
+    /// Editing: edit buttons (when allowed) and the confirmation after a change.
+    edit: crate::routes::edit::UnitTools,
 }
 
 fn link(org: &Organisation, unit: &UnitKey, code: &pokin_domain::Code, weight: f64) -> LinkView {
@@ -270,6 +272,8 @@ pub async fn unit(
     State(state): State<AppState>,
     current: CurrentUser,
     Path((id, key)): Path<(i64, String)>,
+    // Editing: `?pesan=` after a change.
+    axum::extract::Query(flash): axum::extract::Query<crate::routes::edit::Flash>,
 ) -> Result<Html<String>, Error> {
     let org = readable(&state, &current, id).await?;
     let org = &org;
@@ -347,5 +351,7 @@ pub async fn unit(
         children,
         officials,
         objectives,
+        // Editing
+        edit: crate::routes::edit::unit_tools(&state, &current, id, &unit.key, &flash).await?,
     })
 }
