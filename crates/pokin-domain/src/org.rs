@@ -149,6 +149,14 @@ impl Appointment {
             Appointment::Plh => "plh",
         }
     }
+    /// How a document or page names it: `Definitif`, `Plt.`, `Plh.`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Appointment::Definitif => "Definitif",
+            Appointment::Plt => "Plt.",
+            Appointment::Plh => "Plh.",
+        }
+    }
     pub fn from_str_opt(s: &str) -> Option<Self> {
         [Appointment::Definitif, Appointment::Plt, Appointment::Plh]
             .into_iter()

@@ -423,7 +423,7 @@ async fn perencana_and_admin_edit_everything_audited_once() {
                 .get(&format!("/organisasi/{o}/unit/kepala"), Some(&s))
                 .await;
             assert!(shows_escaped(&page.body, "Dr. <b>Budi</b>"));
-            assert!(page.body.contains("PLT"));
+            assert!(page.body.contains("Plt."));
             let pid = t.store.load_tree_with_ids(o).await.expect("t").units[0].officials[0];
             post_ok(
                 &t,

@@ -311,23 +311,9 @@ pub async fn unit(
     let officials = unit
         .officials
         .iter()
-        .map(|o| {
-            let mut d = vec![o.appointment.as_str().to_uppercase()];
-            if let Some(n) = &o.nip {
-                d.push(format!("NIP {}", String::from(n.clone())));
-            }
-            d.extend(o.pangkat.clone());
-            d.extend(o.golongan.clone());
-            if let Some(s) = o.since {
-                d.push(format!("sejak {}", format::date(s)));
-            }
-            if let Some(u) = o.until {
-                d.push(format!("sampai {}", format::date(u)));
-            }
-            OfficialView {
-                name: o.name.clone(),
-                details: d.join(" · "),
-            }
+        .map(|o| OfficialView {
+            name: o.name.clone(),
+            details: official_details(o),
         })
         .collect();
     let parent = unit
@@ -354,4 +340,21 @@ pub async fn unit(
         // Editing
         edit: crate::routes::edit::unit_tools(&state, &current, id, &unit.key, &flash).await?,
     })
+}
+
+/// One line about an official: appointment, NIP (printed form), pangkat, golongan, period.
+pub(crate) fn official_details(o: &pokin_domain::Official) -> String {
+    let mut d = vec![o.appointment.label().to_owned()];
+    if let Some(n) = &o.nip {
+        d.push(format!("NIP {}", n.printed()));
+    }
+    d.extend(o.pangkat.clone());
+    d.extend(o.golongan.clone());
+    if let Some(s) = o.since {
+        d.push(format!("sejak {}", format::date(s)));
+    }
+    if let Some(u) = o.until {
+        d.push(format!("sampai {}", format::date(u)));
+    }
+    d.join(" · ")
 }

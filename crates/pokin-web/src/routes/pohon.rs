@@ -183,7 +183,17 @@ pub async fn svg(
     Path(id): Path<i64>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Error> {
-    let org = readable(&state, &current, id).await?;
+    svg_response(&state, &current, id, raw).await
+}
+
+/// The diagram as an SVG response (a download with `?unduh=1`); shared with the JSON API.
+pub(crate) async fn svg_response(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+    raw: Option<String>,
+) -> Result<Response, Error> {
+    let org = readable(state, current, id).await?;
     let q = Query::parse(raw);
     let body = render_svg(&org, &q.options(&org));
     let mut response = (
@@ -274,18 +284,7 @@ fn unit_detail(org: &Organisation, unit: &Unit) -> UnitDetail {
         .rev()
         .find(|o| o.until.is_none())
         .or(unit.officials.first());
-    let head_details = head.map_or_else(String::new, |o| {
-        let mut d = vec![o.appointment.as_str().to_uppercase()];
-        if let Some(n) = &o.nip {
-            d.push(format!("NIP {}", n.printed()));
-        }
-        d.extend(o.pangkat.clone());
-        d.extend(o.golongan.clone());
-        if let Some(s) = o.since {
-            d.push(format!("sejak {}", format::date(s)));
-        }
-        d.join(" · ")
-    });
+    let head_details = head.map_or_else(String::new, super::organisations::official_details);
     UnitDetail {
         kind: unit.kind.label(),
         head: head.map(|o| o.name.clone()),
