@@ -651,6 +651,16 @@ fn every_route_is_covered() {
             Method::DELETE,
             "/api/v1/organisations/{id}/supports/{support_id}",
         ),
+        // API: import, users, tokens
+        (Method::POST, "/api/v1/import"),
+        (Method::GET, "/api/v1/users"),
+        (Method::POST, "/api/v1/users"),
+        (Method::PUT, "/api/v1/users/{id}"),
+        (Method::POST, "/api/v1/users/{id}/password"),
+        (Method::GET, "/api/v1/users/{id}/tokens"),
+        (Method::POST, "/api/v1/users/{id}/tokens"),
+        (Method::DELETE, "/api/v1/users/{id}/tokens/{token_id}"),
+        (Method::GET, "/api/v1/organisations/{id}/pohon.svg"),
     ]
     .into_iter()
     .collect();

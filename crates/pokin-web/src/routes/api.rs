@@ -235,6 +235,8 @@ pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     let mut doc = ApiDoc::openapi();
     // Editing: the tree-editing endpoints.
     doc.merge(crate::routes::api_edit::EditApiDoc::openapi());
+    // API: import, users, tokens.
+    doc.merge(crate::routes::api_admin::AdminApiDoc::openapi());
     Json(doc)
 }
 

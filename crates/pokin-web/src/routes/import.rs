@@ -69,7 +69,7 @@ fn own_tree(user: &User) -> Result<(), Error> {
 
 /// Where an import goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Destination {
+pub(crate) enum Destination {
     New,
     Replace { id: i64, name: String },
 }
@@ -404,62 +404,36 @@ pub async fn upload(
             .await;
         }
     };
-    let destination = match values.destination.as_str() {
-        "baru" => Destination::New,
+    let replace = match values.destination.as_str() {
+        "baru" => None,
         "ganti" => {
             let Some(id) = values.org else {
                 return refuse("Pilih organisasi yang akan diganti.".into()).await;
             };
-            can(&current.user, Action::EditTree, Target::Org(id))?;
-            let summary = state
-                .store
-                .organisations()
-                .await?
-                .into_iter()
-                .find(|o| o.id == id);
-            let Some(summary) = summary else {
-                return refuse(format!("Organisasi dengan id {id} tidak ada.")).await;
-            };
-            Destination::Replace {
-                id,
-                name: summary.name,
-            }
+            Some(id)
         }
         _ => {
             return refuse("Pilih tujuan impor: organisasi baru atau ganti yang ada.".into()).await;
         }
     };
-    allowed(&current.user, &destination)?;
-    let name = match &destination {
-        Destination::New => Some(values.name.clone()).filter(|n| !n.is_empty()),
-        Destination::Replace { name, .. } => Some(name.clone()),
+    let destination = match destination(&state, &current.user, replace).await {
+        Ok(d) => d,
+        Err(Error::Unprocessable { message, .. }) => return refuse(message).await,
+        Err(other) => return Err(other),
     };
     let fallback = std::path::Path::new(&file_name)
         .file_stem()
         .map(|s| s.to_string_lossy().trim().to_owned())
         .filter(|s| !s.is_empty() && uploaded_file)
         .unwrap_or_else(|| "Organisasi hasil impor".into());
-    let reading = tokio::task::spawn_blocking(move || {
-        pokin_import::read_any(&bytes, &fallback, name.as_deref(), || {
-            SPELLER.get_or_init(Speller::load_system).as_ref()
-        })
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("berkas tidak dapat dibaca ({e}).")))?;
+    let reading = read(bytes, fallback, &destination, Some(values.name.clone())).await?;
     let report = &reading.report;
     if report.format == Format::Text && report.tree.is_none() {
         // Nothing could be read: not UTF-8, or empty.
         let why = report.problems.join(" ");
         return refuse(format!("'{file_name}' tidak dapat diimpor: {why}")).await;
     }
-    let blocker = match (&reading.organisation, &destination) {
-        (Some(org), Destination::New) => state
-            .store
-            .organisation_by_name(&org.name)
-            .await?
-            .map(|_| name_taken(&org.name)),
-        _ => None,
-    };
+    let blocker = blocker(&state, &reading, &destination).await?;
     let preview = Preview::build(
         &file_name,
         &destination,
@@ -480,6 +454,79 @@ pub async fn upload(
         },
     );
     Ok(Redirect::to(&format!("/impor/{token}")).into_response())
+}
+
+// Shared with the JSON API (`api_admin`): who may import where, reading, what blocks a write,
+// and the write itself.
+
+/// Where an import goes, checked for `user`: a new organisation when `replace` is `None`
+/// (admin only), else replacing organisation `replace` (`EditTree` on it; 422 when it does not
+/// exist).
+pub(crate) async fn destination(
+    state: &AppState,
+    user: &User,
+    replace: Option<i64>,
+) -> Result<Destination, Error> {
+    let destination = match replace {
+        None => Destination::New,
+        Some(id) => {
+            can(user, Action::EditTree, Target::Org(id))?;
+            let summary = state
+                .store
+                .organisations()
+                .await?
+                .into_iter()
+                .find(|o| o.id == id);
+            let Some(summary) = summary else {
+                return Err(Error::unprocessable(format!(
+                    "Organisasi dengan id {id} tidak ada."
+                )));
+            };
+            Destination::Replace {
+                id,
+                name: summary.name,
+            }
+        }
+    };
+    allowed(user, &destination)?;
+    Ok(destination)
+}
+
+/// Reads `bytes` with [`pokin_import::read_any`] (off the async threads): a new organisation is
+/// named `name` when given, a replaced one keeps its name.
+pub(crate) async fn read(
+    bytes: Vec<u8>,
+    fallback: String,
+    destination: &Destination,
+    name: Option<String>,
+) -> Result<pokin_import::Reading, Error> {
+    let name = match destination {
+        Destination::New => name.filter(|n| !n.is_empty()),
+        Destination::Replace { name, .. } => Some(name.clone()),
+    };
+    tokio::task::spawn_blocking(move || {
+        pokin_import::read_any(&bytes, &fallback, name.as_deref(), || {
+            SPELLER.get_or_init(Speller::load_system).as_ref()
+        })
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("berkas tidak dapat dibaca ({e}).")))
+}
+
+/// What stops an importable file from being written: a new organisation's name already taken.
+pub(crate) async fn blocker(
+    state: &AppState,
+    reading: &pokin_import::Reading,
+    destination: &Destination,
+) -> Result<Option<String>, Error> {
+    Ok(match (&reading.organisation, destination) {
+        (Some(org), Destination::New) => state
+            .store
+            .organisation_by_name(&org.name)
+            .await?
+            .map(|_| name_taken(&org.name)),
+        _ => None,
+    })
 }
 
 fn name_taken(name: &str) -> String {
@@ -938,14 +985,31 @@ pub async fn confirm(
 }
 
 async fn import(state: &AppState, current: &CurrentUser, pending: &Pending) -> Result<i64, Error> {
-    allowed(&current.user, &pending.destination)?;
-    let Some(org) = &pending.organisation else {
+    write(
+        state,
+        &current.user,
+        pending.organisation.as_ref(),
+        &pending.destination,
+    )
+    .await
+}
+
+/// Writes `org` to `destination` in one audited transaction, after checking the permission
+/// again and that nothing changed in the way (shared with the JSON API).
+pub(crate) async fn write(
+    state: &AppState,
+    user: &User,
+    org: Option<&Organisation>,
+    destination: &Destination,
+) -> Result<i64, Error> {
+    allowed(user, destination)?;
+    let Some(org) = org else {
         return Err(Error::unprocessable(
             "Impor ditolak: berkas ini masih berisi kesalahan, sehingga tidak ada yang disimpan. \
              Perbaiki berkasnya lalu unggah lagi.",
         ));
     };
-    match &pending.destination {
+    match destination {
         Destination::New => {
             if state.store.organisation_by_name(&org.name).await?.is_some() {
                 return Err(Error::unprocessable(name_taken(&org.name)));
@@ -968,7 +1032,7 @@ async fn import(state: &AppState, current: &CurrentUser, pending: &Pending) -> R
     }
     Ok(state
         .store
-        .import_organisation(&current.user.username, org, pending.destination.mode())
+        .import_organisation(&user.username, org, destination.mode())
         .await?)
 }
 

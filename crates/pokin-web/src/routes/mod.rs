@@ -3,6 +3,7 @@
 //! list, so a test can check that every route is covered.
 
 pub mod api;
+pub mod api_admin; // API: import, users, tokens
 pub mod api_edit; // Editing
 pub mod audit;
 pub mod edit; // Editing
@@ -83,6 +84,10 @@ const IMPORT: &str = "admin (organisasi baru atau ganti); perencana (ganti organ
 const EDIT: &str = "perencana (organisasinya / subtree), admin";
 const TOKEN_EDIT: &str = "token API; perencana (organisasinya / subtree), admin";
 const TOKEN_READ: &str = "token API; organisasi dalam lingkup pemilik token (admin: semua)";
+// API: import, users, tokens
+const TOKEN_IMPORT: &str = "token API; admin (organisasi baru atau ganti); perencana (ganti organisasinya, tanpa lingkup unit)";
+const TOKEN_ADMIN: &str = "token API; admin";
+// (end of API: import, users, tokens)
 const TOKEN_AUDIT: &str = "token API; admin (semua), inspektorat dan perencana (organisasinya)";
 
 fn routes() -> Routes {
@@ -340,6 +345,43 @@ fn routes() -> Routes {
     .get("/api/v1/organisations", TOKEN_READ, api::organisations)
     .get("/api/v1/organisations/{id}/tree", TOKEN_READ, api::tree)
     .get("/api/v1/audit", TOKEN_AUDIT, api::audit)
+    // API: import, users, tokens
+    .post("/api/v1/import", TOKEN_IMPORT, api_admin::import)
+    .get("/api/v1/users", TOKEN_ADMIN, api_admin::list_users)
+    .post("/api/v1/users", TOKEN_ADMIN, api_admin::create_user)
+    .add(
+        Method::PUT,
+        "/api/v1/users/{id}",
+        TOKEN_ADMIN,
+        api_admin::update_user,
+    )
+    .post(
+        "/api/v1/users/{id}/password",
+        TOKEN_ADMIN,
+        api_admin::set_password,
+    )
+    .get(
+        "/api/v1/users/{id}/tokens",
+        TOKEN_ADMIN,
+        api_admin::list_tokens,
+    )
+    .post(
+        "/api/v1/users/{id}/tokens",
+        TOKEN_ADMIN,
+        api_admin::create_token,
+    )
+    .add(
+        Method::DELETE,
+        "/api/v1/users/{id}/tokens/{token_id}",
+        TOKEN_ADMIN,
+        api_admin::revoke_token,
+    )
+    .get(
+        "/api/v1/organisations/{id}/pohon.svg",
+        TOKEN_READ,
+        api_admin::pohon_svg,
+    )
+    // (end of API: import, users, tokens)
     .get("/api/openapi.json", ANYONE, api::openapi_json)
 }
 

@@ -149,7 +149,19 @@ pub async fn revoke(
     Path((id, token_id)): Path<(i64, i64)>,
 ) -> Result<Response, Error> {
     admin(&current)?;
-    let user = user_or_404(&state, id).await?;
+    revoke_token(&state, &current.user, id, token_id).await?;
+    Ok(Redirect::to(&format!("/pengguna/{id}/token")).into_response())
+}
+
+/// Revokes token `token_id` of account `id` (404 when the account has no such token); shared
+/// with the JSON API.
+pub(crate) async fn revoke_token(
+    state: &AppState,
+    actor: &User,
+    id: i64,
+    token_id: i64,
+) -> Result<(), Error> {
+    let user = user_or_404(state, id).await?;
     let owns = state
         .store
         .api_tokens(user.id)
@@ -164,7 +176,7 @@ pub async fn revoke(
     }
     state
         .store
-        .delete_api_token(&current.user.username, token_id)
+        .delete_api_token(&actor.username, token_id)
         .await?;
-    Ok(Redirect::to(&format!("/pengguna/{id}/token")).into_response())
+    Ok(())
 }

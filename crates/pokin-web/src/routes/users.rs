@@ -90,19 +90,19 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser) -> Result
 #[derive(Debug, Default, Deserialize)]
 pub struct UserForm {
     #[serde(default)]
-    username: String,
+    pub username: String,
     #[serde(default)]
-    display_name: String,
+    pub display_name: String,
     #[serde(default)]
-    role: String,
+    pub role: String,
     #[serde(default)]
-    org: String,
+    pub org: String,
     #[serde(default)]
-    unit: String,
+    pub unit: String,
     #[serde(default)]
-    password: String,
+    pub password: String,
     #[serde(default)]
-    disabled: Option<String>,
+    pub disabled: Option<String>,
 }
 
 #[derive(Template)]
@@ -182,10 +182,12 @@ pub async fn new_form(
 }
 
 /// Field name → what is wrong with it.
-type FieldErrors = Vec<(String, String)>;
+pub(crate) type FieldErrors = Vec<(String, String)>;
 
 /// The role and scope of a submitted form, or the messages per field.
-fn parse_scope(form: &UserForm) -> Result<(Role, Option<i64>, Option<UnitKey>), FieldErrors> {
+pub(crate) fn parse_scope(
+    form: &UserForm,
+) -> Result<(Role, Option<i64>, Option<UnitKey>), FieldErrors> {
     let mut errors = Vec::new();
     let role = Role::parse(&form.role);
     if role.is_none() {
@@ -218,7 +220,7 @@ fn parse_scope(form: &UserForm) -> Result<(Role, Option<i64>, Option<UnitKey>), 
 }
 
 /// Puts a store refusal next to the field it is about.
-fn store_errors(e: StoreError) -> Result<Vec<(String, String)>, Error> {
+pub(crate) fn store_errors(e: StoreError) -> Result<Vec<(String, String)>, Error> {
     let field = |m: &str| {
         if m.contains("nama pengguna") {
             "username"
@@ -271,7 +273,7 @@ pub async fn create(
     }
 }
 
-async fn user_or_404(state: &AppState, id: i64) -> Result<User, Error> {
+pub(crate) async fn user_or_404(state: &AppState, id: i64) -> Result<User, Error> {
     state
         .store
         .user(id)
@@ -314,13 +316,7 @@ pub async fn update(
         Err(errors) => return form_page(&state, &current, Some(id), form, errors, None).await,
     };
     let disabled = form.disabled.is_some();
-    if u.id == current.user.id && (disabled || role != Role::Admin) {
-        let errors = vec![(
-            "role".to_owned(),
-            "Anda tidak dapat menonaktifkan akun Anda sendiri atau melepas peran Administrator \
-             Anda sendiri; minta Administrator lain melakukannya."
-                .to_owned(),
-        )];
+    if let Some(errors) = self_lockout(&current.user, &u, role, disabled) {
         return form_page(&state, &current, Some(id), form, errors, None).await;
     }
     let change = UserUpdate {
@@ -341,6 +337,23 @@ pub async fn update(
             form_page(&state, &current, Some(id), form, errors, None).await
         }
     }
+}
+
+/// Refuses an administrator disabling or demoting their own account (shared with the API).
+pub(crate) fn self_lockout(
+    current: &User,
+    target: &User,
+    role: Role,
+    disabled: bool,
+) -> Option<FieldErrors> {
+    (target.id == current.id && (disabled || role != Role::Admin)).then(|| {
+        vec![(
+            "role".to_owned(),
+            "Anda tidak dapat menonaktifkan akun Anda sendiri atau melepas peran Administrator \
+             Anda sendiri; minta Administrator lain melakukannya."
+                .to_owned(),
+        )]
+    })
 }
 
 #[derive(Deserialize)]

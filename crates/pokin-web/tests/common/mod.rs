@@ -19,6 +19,42 @@ pub struct TestApp {
     pub org: i64,
     pub other_org: i64,
     pub _dir: tempfile::TempDir,
+    /// Drops the test's PostgreSQL schema when the app is dropped (declared last: dropped last).
+    pub _schema: Option<PgSchema>,
+}
+
+/// A PostgreSQL schema made for one test, dropped (with everything in it) on drop.
+pub struct PgSchema {
+    base: String,
+    schema: String,
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        let (base, schema) = (self.base.clone(), self.schema.clone());
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread with
+        // its own runtime. A failure only leaves the schema behind.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&base).await {
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                        "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                    )))
+                    .execute(&mut conn)
+                    .await;
+                    let _ = conn.close().await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 pub fn org(name: &str) -> pokin_domain::Organisation {
@@ -117,6 +153,7 @@ pub async fn setup_on(url: &str, dir: tempfile::TempDir) -> TestApp {
         org: org_id,
         other_org: other,
         _dir: dir,
+        _schema: None,
     }
 }
 
@@ -145,7 +182,13 @@ pub async fn setups() -> Vec<TestApp> {
             .expect("schema");
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{}{sep}options[search_path]={schema}", base.trim());
-        out.push(setup_on(&url, tempfile::tempdir().expect("dir")).await);
+        let guard = PgSchema {
+            base: base.trim().to_owned(),
+            schema,
+        };
+        let mut pg = setup_on(&url, tempfile::tempdir().expect("dir")).await;
+        pg._schema = Some(guard);
+        out.push(pg);
     }
     out
 }
