@@ -170,20 +170,22 @@ pub async fn overview(
     })
 }
 
-struct LinkView {
-    unit_key: String,
-    unit_name: String,
-    code: String,
-    statement: String,
-    weight: String,
+/// A cascade link as shown on the unit page and in the diagram's details panel.
+pub(crate) struct LinkView {
+    pub(crate) unit_key: String,
+    pub(crate) unit_name: String,
+    pub(crate) code: String,
+    pub(crate) statement: String,
+    pub(crate) weight: String,
 }
 
-struct IndicatorView {
-    code: String,
-    name: String,
-    iku: bool,
-    spec: Vec<(&'static str, String)>,
-    targets: Vec<(i32, String)>,
+/// An indicator's manual IK and targets, formatted (unit page and diagram details panel).
+pub(crate) struct IndicatorView {
+    pub(crate) code: String,
+    pub(crate) name: String,
+    pub(crate) iku: bool,
+    pub(crate) spec: Vec<(&'static str, String)>,
+    pub(crate) targets: Vec<(i32, String)>,
 }
 
 struct ObjectiveView {
@@ -217,7 +219,12 @@ struct UnitPage {
     edit: crate::routes::edit::UnitTools,
 }
 
-fn link(org: &Organisation, unit: &UnitKey, code: &pokin_domain::Code, weight: f64) -> LinkView {
+pub(crate) fn link(
+    org: &Organisation,
+    unit: &UnitKey,
+    code: &pokin_domain::Code,
+    weight: f64,
+) -> LinkView {
     let u = org.unit(unit);
     LinkView {
         unit_key: unit.to_string(),
@@ -230,7 +237,7 @@ fn link(org: &Organisation, unit: &UnitKey, code: &pokin_domain::Code, weight: f
     }
 }
 
-fn indicator_view(i: &pokin_domain::Indicator) -> IndicatorView {
+pub(crate) fn indicator_view(i: &pokin_domain::Indicator) -> IndicatorView {
     let mut spec = Vec::new();
     let mut put = |label: &'static str, v: Option<String>| {
         if let Some(v) = v.filter(|v| !v.trim().is_empty()) {

@@ -14,6 +14,7 @@
 //! exist is a 404. Every message is Indonesian.
 
 use super::organisations::readable;
+use super::organisations::{IndicatorView, LinkView, indicator_view, link};
 use crate::auth::CurrentUser;
 use crate::permission::{Action, Target, can};
 use crate::views::{Layout, render};
@@ -23,7 +24,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use pokin_docs::pohon::{PohonOptions, render_svg};
-use pokin_domain::{Code, Indicator, Organisation, Unit, UnitKey, format};
+use pokin_domain::{Organisation, Unit, UnitKey};
 use std::collections::BTreeSet;
 
 /// The policy of the SVG served alone: it carries its own `<style>` and never a script.
@@ -217,15 +218,6 @@ pub(crate) async fn svg_response(
     Ok(response)
 }
 
-/// A cascade link as shown in the panel.
-struct LinkView {
-    unit_key: String,
-    unit_name: String,
-    code: String,
-    statement: String,
-    weight: String,
-}
-
 struct UnitDetail {
     kind: &'static str,
     head: Option<String>,
@@ -244,14 +236,6 @@ struct ObjectiveDetail {
     indicators: Vec<(String, String)>,
 }
 
-struct IndicatorDetail {
-    code: String,
-    name: String,
-    iku: bool,
-    spec: Vec<(&'static str, String)>,
-    targets: Vec<(i32, String)>,
-}
-
 #[derive(Template)]
 #[template(path = "pohon_detail.html")]
 struct DetailPartial {
@@ -260,20 +244,7 @@ struct DetailPartial {
     unit_name: String,
     unit: Option<UnitDetail>,
     objective: Option<ObjectiveDetail>,
-    indicator: Option<IndicatorDetail>,
-}
-
-fn link(org: &Organisation, unit: &UnitKey, code: &Code, weight: f64) -> LinkView {
-    let u = org.unit(unit);
-    LinkView {
-        unit_key: unit.to_string(),
-        unit_name: u.map_or_else(|| unit.to_string(), |u| u.name.clone()),
-        code: code.to_string(),
-        statement: u
-            .and_then(|u| u.objectives.iter().find(|o| &o.code == code))
-            .map_or_else(String::new, |o| o.statement.clone()),
-        weight: format::number_trimmed(weight, 2),
-    }
+    indicator: Option<IndicatorView>,
 }
 
 fn unit_detail(org: &Organisation, unit: &Unit) -> UnitDetail {
@@ -329,44 +300,6 @@ fn objective_detail(
             .indicators
             .iter()
             .map(|i| (i.code.to_string(), i.name.clone()))
-            .collect(),
-    }
-}
-
-/// The full manual IK of an indicator and its Renstra targets.
-fn indicator_detail(i: &Indicator) -> IndicatorDetail {
-    let mut spec = Vec::new();
-    let mut put = |label: &'static str, v: Option<String>| {
-        if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
-            spec.push((label, v));
-        }
-    };
-    put("Satuan", i.satuan.clone());
-    put("Polaritas", i.polarity.map(|p| p.label().to_owned()));
-    put(
-        "Agregasi",
-        i.aggregation.map(|a| a.as_str().replace('_', " ")),
-    );
-    put("Definisi", i.definition.clone());
-    put("Formula", i.formula.clone());
-    put("Sumber data", i.data_source.clone());
-    put("Penanggung jawab", i.responsible.clone());
-    put(
-        "Baseline",
-        i.baseline
-            .as_ref()
-            .map(|b| format::target(b, i.satuan.as_deref(), i.decimals)),
-    );
-    put("Desimal", i.decimals.map(|d| d.to_string()));
-    IndicatorDetail {
-        code: i.code.to_string(),
-        name: i.name.clone(),
-        iku: i.iku,
-        spec,
-        targets: i
-            .targets
-            .iter()
-            .map(|(y, v)| (*y, format::target(v, i.satuan.as_deref(), i.decimals)))
             .collect(),
     }
 }
@@ -430,7 +363,7 @@ pub async fn detail(
                     unit.name
                 ))
             })?;
-        partial.indicator = Some(indicator_detail(indicator));
+        partial.indicator = Some(indicator_view(indicator));
     }
     partial.objective = Some(objective_detail(&org, unit, objective));
     render(&partial)
