@@ -12,6 +12,7 @@ pub mod capaian;
 pub mod check;
 pub mod format;
 mod ids;
+pub mod measure;
 mod org;
 pub mod wording;
 

@@ -255,6 +255,9 @@ pub struct Indicator {
     pub baseline: Option<TargetValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decimals: Option<u8>,
+    /// Reported per quarter (the default) or per month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub periodisation: Option<crate::capaian::Periodisation>,
     /// Renstra targets by year.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub targets: BTreeMap<i32, TargetValue>,
@@ -276,6 +279,7 @@ impl Indicator {
             responsible: None,
             baseline: None,
             decimals: None,
+            periodisation: None,
             targets: BTreeMap::new(),
         }
     }

@@ -5,7 +5,7 @@ use crate::org::{Aggregation, TargetValue};
 use serde::{Deserialize, Serialize};
 
 /// How a year is divided for an indicator's Rencana Aksi.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Periodisation {
     /// Four quarters, TW I–IV.
@@ -31,6 +31,19 @@ const MONTHS: [&str; 12] = [
 ];
 
 impl Periodisation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Periodisation::Triwulan => "triwulan",
+            Periodisation::Bulanan => "bulanan",
+        }
+    }
+
+    pub fn from_str_opt(s: &str) -> Option<Self> {
+        [Periodisation::Triwulan, Periodisation::Bulanan]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+
     /// Periods in a year.
     pub fn count(self) -> usize {
         match self {
