@@ -262,6 +262,8 @@ impl IndicatorRow {
                 .decimals
                 .map(|d| u8::try_from(d).map_err(corrupt))
                 .transpose()?,
+            // Stored from schema v3 on (the measurement milestone); read back there.
+            periodisation: None,
             targets,
         })
     }
