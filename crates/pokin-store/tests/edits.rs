@@ -291,6 +291,7 @@ async fn every_edit_writes_exactly_one_audit_record() {
             responsible: spec.responsible.clone(),
             baseline: spec.baseline.clone(),
             decimals: Some(0),
+            periodisation: None,
             targets: [
                 (
                     2025,

@@ -289,6 +289,7 @@ pub fn rich_org(name: &str) -> Organisation {
         responsible: Some("Bidang Pelayanan Perizinan".into()),
         baseline: Some(TargetValue::Number(82.125)),
         decimals: Some(2),
+        periodisation: None,
         targets: years(&[
             (2025, TargetValue::Number(83.0)),
             (2026, TargetValue::Number(84.5)),
