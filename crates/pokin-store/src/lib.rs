@@ -23,6 +23,7 @@ mod audit;
 mod db;
 mod edit;
 mod error;
+mod measure;
 mod org;
 mod schema;
 mod tree;
@@ -32,6 +33,9 @@ pub use audit::{AuditAction, AuditFilter, AuditRecord, entity};
 pub use db::Backend;
 pub use edit::{Direction, IndicatorSpec, ObjectiveInput, UnitInput};
 pub use error::StoreError;
+pub use measure::{
+    ClosedPeriod, Evidence, PeriodTarget, RealisationRecord, ReopenRequest, YearMeasurements,
+};
 pub use org::OrgSummary;
 pub use tree::{IndicatorIds, ObjectiveIds, SupportIds, TreeWithIds, UnitIds};
 pub use users::{
@@ -54,6 +58,8 @@ pub enum ImportMode {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: db::Pool,
+    /// Where evidence files live ([`Store::with_evidence_dir`]).
+    evidence_dir: Option<std::sync::Arc<std::path::PathBuf>>,
     #[cfg(feature = "fault-injection")]
     fault: db::FaultSwitch,
 }
@@ -69,6 +75,7 @@ impl Store {
         schema::migrate(&pool).await?;
         Ok(Store {
             pool,
+            evidence_dir: None,
             #[cfg(feature = "fault-injection")]
             fault: db::FaultSwitch::default(),
         })
