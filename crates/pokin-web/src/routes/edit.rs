@@ -22,6 +22,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use pokin_domain::format::{parse_number, parse_value, value_text};
 use pokin_domain::{
     Aggregation, Appointment, Code, Indicator, Nip, Objective, Official, Polarity, TargetValue,
     Unit, UnitKey, UnitKind, format,
@@ -265,106 +266,6 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 fn opt(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())
-}
-
-/// An Indonesian or plain number: `85,5`, `1.250.000`, `1.250.000,75`, `85.5`, `-3`.
-pub(crate) fn parse_number(s: &str) -> Option<f64> {
-    let t: String = s.trim().chars().filter(|c| !c.is_whitespace()).collect();
-    if t.is_empty() {
-        return None;
-    }
-    let (sign, digits) = t.strip_prefix('-').map_or(("", t.as_str()), |r| ("-", r));
-    if digits.is_empty()
-        || !digits
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-    {
-        return None;
-    }
-    let (int, frac) = match digits.split_once(',') {
-        Some((i, f)) if !f.contains(',') && !f.contains('.') && !f.is_empty() => (i, Some(f)),
-        Some(_) => return None,
-        None => (digits, None),
-    };
-    let groups: Vec<&str> = int.split('.').collect();
-    let thousands = groups.len() > 1
-        && (frac.is_some() || groups.len() > 2 || groups[0] != "0")
-        && (1..=3).contains(&groups[0].len())
-        && groups[1..].iter().all(|g| g.len() == 3);
-    let plain = if thousands {
-        format!(
-            "{}{}",
-            groups.concat(),
-            frac.map_or(String::new(), |f| format!(".{f}"))
-        )
-    } else if groups.len() == 2 && frac.is_none() {
-        // One dot that does not group thousands: a decimal point (`85.5`).
-        int.to_owned()
-    } else if groups.len() == 1 {
-        format!("{int}{}", frac.map_or(String::new(), |f| format!(".{f}")))
-    } else {
-        return None;
-    };
-    if plain.starts_with('.') || plain.ends_with('.') {
-        return None;
-    }
-    format!("{sign}{plain}")
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-}
-
-/// A target or baseline as typed: empty (none), a number (`85,5`), a band (`80–90`, `80 - 90`)
-/// or a qualitative value (`WTP`). Text made only of digits and separators must be a number.
-pub(crate) fn parse_value(s: &str) -> Result<Option<TargetValue>, String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    if let Some(n) = parse_number(t) {
-        return Ok(Some(TargetValue::Number(n)));
-    }
-    let band = ['–', '—', '-']
-        .iter()
-        .filter_map(|sep| {
-            // Skip a leading minus sign when looking for the separator.
-            let start = usize::from(t.starts_with('-'));
-            let at = t[start..].find(*sep)? + start;
-            Some((t[..at].trim(), t[at + sep.len_utf8()..].trim()))
-        })
-        .find_map(|(a, b)| Some((parse_number(a)?, parse_number(b)?)));
-    if let Some((min, max)) = band {
-        if min > max {
-            return Err(format!(
-                "rentang '{t}' terbalik: batas bawah harus lebih kecil dari batas atas, \
-                 misalnya 80–90."
-            ));
-        }
-        return Ok(Some(TargetValue::Range { min, max }));
-    }
-    let numeric_looking = t
-        .chars()
-        .all(|c| c.is_ascii_digit() || ".,-–— %".contains(c));
-    if numeric_looking {
-        return Err(format!(
-            "'{t}' bukan angka yang sah: gunakan koma untuk desimal (85,5), titik untuk ribuan \
-             (1.250.000), atau rentang seperti 80–90."
-        ));
-    }
-    Ok(Some(TargetValue::Qualitative(t.to_owned())))
-}
-
-/// A value as the forms show it again: `85,5`, `80–90`, `WTP`.
-fn value_text(v: &TargetValue) -> String {
-    match v {
-        TargetValue::Number(n) => format::number_trimmed(*n, 6).replace('.', ""),
-        TargetValue::Range { min, max } => format!(
-            "{}–{}",
-            format::number_trimmed(*min, 6).replace('.', ""),
-            format::number_trimmed(*max, 6).replace('.', "")
-        ),
-        TargetValue::Qualitative(s) => s.clone(),
-    }
 }
 
 /// A unit's fields as typed.
@@ -2354,49 +2255,4 @@ pub async fn support_delete(
     let (o, _, _) = support_by_id(&tree, sid)?;
     apply_delete_support(&state, &current.user, &tree, sid).await?;
     Ok(support_done(&headers, id, &o, "dukungan-dihapus"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_the_indonesian_way() {
-        assert_eq!(parse_number("85,5"), Some(85.5));
-        assert_eq!(parse_number("85.5"), Some(85.5));
-        assert_eq!(parse_number("1.250.000"), Some(1_250_000.0));
-        assert_eq!(parse_number("1.250.000,75"), Some(1_250_000.75));
-        assert_eq!(parse_number("1.000"), Some(1000.0));
-        assert_eq!(parse_number("0.125"), Some(0.125));
-        assert_eq!(parse_number("-3"), Some(-3.0));
-        assert_eq!(parse_number("12,3,4"), None);
-        assert_eq!(parse_number("abc"), None);
-        assert_eq!(parse_number(""), None);
-        assert_eq!(parse_number(","), None);
-    }
-
-    #[test]
-    fn values() {
-        assert_eq!(parse_value(""), Ok(None));
-        assert_eq!(parse_value("85,5"), Ok(Some(TargetValue::Number(85.5))));
-        assert_eq!(
-            parse_value("80–90"),
-            Ok(Some(TargetValue::Range {
-                min: 80.0,
-                max: 90.0
-            }))
-        );
-        assert_eq!(
-            parse_value("2,5 - 3,5"),
-            Ok(Some(TargetValue::Range { min: 2.5, max: 3.5 }))
-        );
-        assert_eq!(
-            parse_value("WTP"),
-            Ok(Some(TargetValue::Qualitative("WTP".into())))
-        );
-        assert!(parse_value("12,3,4").is_err());
-        assert!(parse_value("90–80").is_err());
-        assert_eq!(value_text(&TargetValue::Number(85.5)), "85,5");
-        assert_eq!(value_text(&TargetValue::Number(1_250_000.0)), "1250000");
-    }
 }
