@@ -4,11 +4,15 @@
 //!   their objectives and indicators and the cascade links between objectives, as a standalone
 //!   SVG document ([`pohon::render_svg`]) or as plain geometry ([`pohon::layout`]) for other
 //!   renderers (a PDF poster later).
+//! - [`chart`]: bar, line and predicate-distribution charts as standalone, accessible SVG
+//!   ([`chart::bar_chart`], [`chart::line_chart`], [`chart::distribution_chart`]) and the
+//!   predicate colour scale the web page shares ([`chart::predicate_colour`]).
 //! - [`text`]: the text metrics and line wrapping every document uses.
 //!
 //! Later milestones add the PDF and XLSX documents here. This crate takes domain values and gives
 //! bytes or strings: it knows nothing of SQL, HTTP or files.
 
+pub mod chart;
 pub mod pohon;
 pub mod text;
 mod xml;

@@ -30,6 +30,13 @@
 //! - **Collapsed** units ([`PohonOptions::collapsed`]) are drawn without their descendants and
 //!   with a `+N unit` badge (N = all hidden descendants); links from or to hidden units are left
 //!   out.
+//! - **Heat tree**: [`PohonOptions::fills`] colours objective boxes (e.g. with
+//!   [`crate::chart::predicate_tint`]); [`PohonOptions::badges`] puts a short text (a capaian)
+//!   on a white label under an objective's statement, in the statement's column, wrapped to two
+//!   lines and cut with `…`; the card grows by the label's height, so rows, stacks and links
+//!   make room as for any taller card. [`PohonOptions::legend`] draws a colour key under the
+//!   title, flowing in rows left of the legend box. Without badges and legend the drawing is
+//!   exactly what it was before these options existed.
 //! - **Cascade links** leave the source objective's row at the side of its card facing the target
 //!   (stacked cards always on the right, away from their trunk), run up (or down) the gap beside
 //!   the card to the horizontal channel just below the target's row, across, and into the
@@ -67,6 +74,14 @@ pub struct PohonOptions {
     pub fills: BTreeMap<(UnitKey, Code), String>,
     /// The heading of the diagram; `None` uses the organisation's title, or its name.
     pub title: Option<String>,
+    /// Optional short text per objective (e.g. `87,50% · dukungan 92,10%`), drawn on a white
+    /// label under the objective's statement, wrapped to two lines (cut with `…`). The card
+    /// grows to hold it. Empty: no labels.
+    pub badges: BTreeMap<(UnitKey, Code), String>,
+    /// Optional colour key (label, colour) drawn under the title, e.g. the predicate bands of a
+    /// heat tree ([`crate::chart::predicate_legend`]). Colours as for [`PohonOptions::fills`];
+    /// entries with any other colour are left out.
+    pub legend: Vec<(String, String)>,
 }
 
 impl Default for PohonOptions {
@@ -76,6 +91,8 @@ impl Default for PohonOptions {
             show_indicators: true,
             fills: BTreeMap::new(),
             title: None,
+            badges: BTreeMap::new(),
+            legend: Vec::new(),
         }
     }
 }
@@ -147,6 +164,8 @@ pub enum TextStyle {
     Empty,
     /// The `+N unit` badge of a collapsed unit.
     Badge,
+    /// The text of an objective's badge ([`PohonOptions::badges`]).
+    ObjectiveBadge,
 }
 
 impl TextStyle {
@@ -156,7 +175,7 @@ impl TextStyle {
             TextStyle::Title => 18.0,
             TextStyle::Subtitle | TextStyle::DemoMark | TextStyle::Statement => 12.0,
             TextStyle::LegendHeading | TextStyle::Legend => 11.0,
-            TextStyle::Kind | TextStyle::Badge => 10.5,
+            TextStyle::Kind | TextStyle::Badge | TextStyle::ObjectiveBadge => 10.5,
             TextStyle::Name => 13.0,
             TextStyle::ObjectiveCode | TextStyle::IndicatorName | TextStyle::Empty => 11.0,
             TextStyle::IndicatorCode | TextStyle::Satuan => 10.0,
@@ -173,6 +192,7 @@ impl TextStyle {
                 | TextStyle::ObjectiveCode
                 | TextStyle::IndicatorCode
                 | TextStyle::Badge
+                | TextStyle::ObjectiveBadge
         )
     }
     /// The distance between baselines of consecutive lines.
@@ -196,6 +216,7 @@ impl TextStyle {
             TextStyle::Satuan => "satuan",
             TextStyle::Empty => "empty",
             TextStyle::Badge => "badge-text",
+            TextStyle::ObjectiveBadge => "obj-badge-text",
         }
     }
 }
@@ -249,6 +270,16 @@ pub struct ObjectiveBox {
     pub indicators: Vec<IndicatorBox>,
     /// The fill from [`PohonOptions::fills`], if it was a valid colour.
     pub fill: Option<String>,
+    /// The label from [`PohonOptions::badges`], between the statement and the indicators.
+    pub badge: Option<ObjectiveBadge>,
+}
+
+/// The text label on an objective ([`PohonOptions::badges`]): a white box holding the lines,
+/// inside the objective's box, in the statement's column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectiveBadge {
+    pub rect: Rect,
+    pub lines: Vec<TextLine>,
 }
 
 /// The `+N unit` badge under a collapsed unit.
@@ -293,13 +324,14 @@ pub struct UnitBox {
 }
 
 impl UnitBox {
-    /// Every line of text on the card: header, objectives and indicators.
+    /// Every line of text on the card: header, objectives (with their badges) and indicators.
     pub fn all_lines(&self) -> impl Iterator<Item = &TextLine> {
         self.lines
             .iter()
             .chain(self.objectives.iter().flat_map(|o| {
                 o.lines
                     .iter()
+                    .chain(o.badge.iter().flat_map(|b| b.lines.iter()))
                     .chain(o.indicators.iter().flat_map(|i| i.lines.iter()))
             }))
     }
@@ -314,6 +346,12 @@ impl UnitBox {
             o.anchor_y += dy;
             for l in &mut o.lines {
                 l.translate(dx, dy);
+            }
+            if let Some(b) = &mut o.badge {
+                b.rect.translate(dx, dy);
+                for l in &mut b.lines {
+                    l.translate(dx, dy);
+                }
             }
             for i in &mut o.indicators {
                 i.rect.translate(dx, dy);
@@ -380,11 +418,22 @@ pub struct Legend {
     pub items: Vec<LegendItem>,
 }
 
+/// One entry of the colour key under the title ([`PohonOptions::legend`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Swatch {
+    pub rect: Rect,
+    /// A checked colour.
+    pub colour: String,
+    pub label: TextLine,
+}
+
 /// The heading band above the tree.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Header {
     /// The title lines and the subtitle (organisation name, Renstra period).
     pub lines: Vec<TextLine>,
+    /// The colour key under the title ([`PohonOptions::legend`]), left of the legend box.
+    pub swatches: Vec<Swatch>,
     /// The "DATA DEMO" mark of demo organisations.
     pub demo: Option<Badge>,
     pub legend: Legend,
@@ -422,7 +471,7 @@ fn title_of<'a>(org: &'a Organisation, opts: &'a PohonOptions) -> &'a str {
 
 /// Whether `s` is a colour we pass to SVG: hex, a functional notation with plain numbers, or a
 /// name. Keeps user-supplied fills from smuggling anything into the markup.
-fn is_safe_colour(s: &str) -> bool {
+pub(crate) fn is_safe_colour(s: &str) -> bool {
     let s = s.trim();
     if let Some(hex) = s.strip_prefix('#') {
         return matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());

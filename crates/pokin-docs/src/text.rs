@@ -123,6 +123,68 @@ pub fn wrap(s: &str, size: f64, bold: bool, max_width: f64) -> Vec<String> {
     lines
 }
 
+/// `s` on one line no wider than `max_width`: whitespace runs become one space, and text that
+/// does not fit is cut and ends in `…`. Empty when not even `…` fits (or `s` is blank).
+pub fn ellipsize(s: &str, size: f64, bold: bool, max_width: f64) -> String {
+    let norm = s
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if width(&norm, size, bold) <= max_width {
+        return norm;
+    }
+    let ell = width("…", size, bold);
+    let mut out = String::new();
+    let mut w = 0.0;
+    for c in norm.chars() {
+        let cw = f64::from(advance(c, bold)) * size / 1000.0;
+        if w + cw + ell > max_width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    let mut out = out.trim_end().to_owned();
+    if out.is_empty() && ell > max_width {
+        return out;
+    }
+    out.push('…');
+    out
+}
+
+/// [`wrap`] to at most `max_lines` lines; when text is left out, the last line ends in `…`
+/// (see [`ellipsize`]).
+pub fn wrap_clamped(
+    s: &str,
+    size: f64,
+    bold: bool,
+    max_width: f64,
+    max_lines: usize,
+) -> Vec<String> {
+    let mut lines = wrap(s, size, bold, max_width);
+    // A single character wider than the line (only on absurdly narrow lines).
+    if lines.iter().any(|l| width(l, size, bold) > max_width) {
+        lines = lines
+            .iter()
+            .map(|l| ellipsize(l, size, bold, max_width))
+            .filter(|l| !l.is_empty())
+            .collect();
+    }
+    if lines.len() > max_lines {
+        if max_lines == 0 {
+            return Vec::new();
+        }
+        let rest = lines[max_lines - 1..].join(" ");
+        lines.truncate(max_lines - 1);
+        let last = ellipsize(&rest, size, bold, max_width);
+        if !last.is_empty() {
+            lines.push(last);
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,7 +225,40 @@ mod tests {
         assert!(wrap("  \n\t", 10.0, false, 30.0).is_empty());
     }
 
+    #[test]
+    fn ellipsizes_and_clamps() {
+        assert_eq!(
+            ellipsize("  Bidang \n Pelayanan ", 12.0, false, 500.0),
+            "Bidang Pelayanan"
+        );
+        let cut = ellipsize("Bidang Pelayanan Perizinan", 12.0, false, 80.0);
+        assert!(
+            cut.ends_with('…') && width(&cut, 12.0, false) <= 80.0,
+            "{cut}"
+        );
+        assert_eq!(ellipsize("Bidang", 12.0, false, 5.0), "");
+        let lines = wrap_clamped("satu dua tiga empat lima enam", 12.0, false, 60.0, 2);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].ends_with('…'));
+        assert_eq!(
+            wrap_clamped("satu dua", 12.0, false, 200.0, 2),
+            ["satu dua"]
+        );
+        assert!(wrap_clamped("satu dua", 12.0, false, 20.0, 0).is_empty());
+    }
+
     proptest! {
+        #[test]
+        fn clamped_lines_fit(s in "\\PC{0,200}", max in 0.0f64..300.0, n in 0usize..4, bold: bool) {
+            let lines = wrap_clamped(&s, 12.0, bold, max, n);
+            prop_assert!(lines.len() <= n);
+            for l in &lines {
+                prop_assert!(width(l, 12.0, bold) <= max + 1e-9, "{:?} too wide", l);
+            }
+            let one = ellipsize(&s, 11.0, bold, max);
+            prop_assert!(width(&one, 11.0, bold) <= max + 1e-9);
+        }
+
         #[test]
         fn wrapped_lines_fit_and_keep_the_words(s in "\\PC{0,200}|[a-z \\t\\x07]{0,50}", max in 20.0f64..400.0, bold: bool) {
             let lines = wrap(&s, 12.0, bold, max);

@@ -1,5 +1,39 @@
 //! Writing XML text safely.
 
+use std::fmt;
+
+/// A coordinate with one decimal (no `-0.0`).
+pub(crate) struct F(pub(crate) f64);
+
+impl fmt::Display for F {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Integer arithmetic into a stack buffer: much faster than float formatting, and the
+        // same digits.
+        let tenths = (self.0 * 10.0).round() as i64;
+        let mut t = tenths.unsigned_abs();
+        let mut buf = [0u8; 24];
+        let mut i = buf.len();
+        i -= 1;
+        buf[i] = b'0' + (t % 10) as u8;
+        i -= 1;
+        buf[i] = b'.';
+        t /= 10;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (t % 10) as u8;
+            t /= 10;
+            if t == 0 {
+                break;
+            }
+        }
+        if tenths < 0 {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        f.write_str(std::str::from_utf8(&buf[i..]).map_err(|_| fmt::Error)?)
+    }
+}
+
 /// Appends `s` escaped for XML text and attribute values (both quote kinds), dropping
 /// characters that XML 1.0 forbids (control characters other than tab, newline and return,
 /// and U+FFFE/U+FFFF) in favour of a space.
@@ -50,6 +84,16 @@ fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_have_one_decimal() {
+        assert_eq!(F(1.0).to_string(), "1.0");
+        assert_eq!(F(-0.04).to_string(), "0.0");
+        assert_eq!(F(12.345).to_string(), "12.3");
+        assert_eq!(F(-3.26).to_string(), "-3.3");
+        assert_eq!(F(-0.26).to_string(), "-0.3");
+        assert_eq!(F(1234567.89).to_string(), "1234567.9");
+    }
 
     #[test]
     fn escapes_markup_and_quotes() {

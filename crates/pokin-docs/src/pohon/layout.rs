@@ -2,8 +2,8 @@
 
 use super::{
     Badge, CARD_PADDING, CARD_WIDTH, CascadeLink, Connector, Header, IndicatorBox, Layout, Legend,
-    LegendItem, LegendKind, ObjectiveBox, PohonOptions, Point, Rect, STACK_THRESHOLD, TextLine,
-    TextStyle, Toggle, UnitBox, is_safe_colour, title_of,
+    LegendItem, LegendKind, ObjectiveBadge, ObjectiveBox, PohonOptions, Point, Rect,
+    STACK_THRESHOLD, Swatch, TextLine, TextStyle, Toggle, UnitBox, is_safe_colour, title_of,
 };
 use crate::text;
 use pokin_domain::{Organisation, Unit, UnitKey};
@@ -387,6 +387,10 @@ fn build_card(u: &Unit, opts: &PohonOptions) -> UnitBox {
             hang_obj,
         );
         y += h;
+        let badge = opts
+            .badges
+            .get(&(u.key.clone(), o.code.clone()))
+            .and_then(|text| objective_badge(text, pad + hang_obj, &mut y, inner - hang_obj));
         let mut indicators = Vec::new();
         if opts.show_indicators {
             for i in &o.indicators {
@@ -440,6 +444,7 @@ fn build_card(u: &Unit, opts: &PohonOptions) -> UnitBox {
                 .get(&(u.key.clone(), o.code.clone()))
                 .filter(|c| is_safe_colour(c))
                 .map(|c| c.trim().to_owned()),
+            badge,
         });
         y += 5.0;
     }
@@ -472,6 +477,42 @@ fn build_card(u: &Unit, opts: &PohonOptions) -> UnitBox {
         objectives,
         toggle: None,
     }
+}
+
+/// Inner padding of an objective badge, left/right and top/bottom.
+const BADGE_PAD_X: f64 = 4.0;
+const BADGE_PAD_Y: f64 = 2.0;
+
+/// An objective's badge at `x`, starting a little below `*y`, at most `width` wide; moves `*y`
+/// below it. `None` (and `*y` unchanged) for blank text.
+fn objective_badge(text: &str, x: f64, y: &mut f64, width: f64) -> Option<ObjectiveBadge> {
+    let style = TextStyle::ObjectiveBadge;
+    let texts = text::wrap_clamped(
+        text,
+        style.size(),
+        style.bold(),
+        width - 2.0 * BADGE_PAD_X,
+        2,
+    );
+    if texts.is_empty() {
+        return None;
+    }
+    let top = *y + 3.0;
+    let mut line_top = top + BADGE_PAD_Y;
+    let mut lines = Vec::with_capacity(texts.len());
+    for t in texts {
+        lines.push(TextLine::new(x + BADGE_PAD_X, line_top, t, style));
+        line_top += style.line_height();
+    }
+    let widest = lines.iter().map(|l| l.width).fold(0.0, f64::max);
+    let rect = Rect {
+        x,
+        y: top,
+        w: widest + 2.0 * BADGE_PAD_X,
+        h: line_top + BADGE_PAD_Y - top,
+    };
+    *y = rect.bottom();
+    Some(ObjectiveBadge { rect, lines })
 }
 
 fn wrap(s: &str, style: TextStyle, width: f64) -> Vec<String> {
@@ -706,6 +747,41 @@ fn legend() -> Legend {
     }
 }
 
+/// The colour key under the title: swatches flowing left to right in rows at most `width`
+/// wide, starting below `*y`; moves `*y` below them. Entries with unsafe colours are left out.
+fn swatches(entries: &[(String, String)], y: &mut f64, width: f64) -> Vec<Swatch> {
+    let entries: Vec<_> = entries.iter().filter(|(_, c)| is_safe_colour(c)).collect();
+    if entries.is_empty() {
+        return Vec::new();
+    }
+    let style = TextStyle::Legend;
+    let (side, gap, after, row_h) = (12.0, 6.0, 16.0, 18.0);
+    let mut out = Vec::with_capacity(entries.len());
+    let mut top = *y + 8.0;
+    let mut x = MARGIN;
+    for (label, colour) in entries {
+        let label = text::ellipsize(label, style.size(), style.bold(), width - side - gap);
+        let w = side + gap + text::width(&label, style.size(), style.bold());
+        if x > MARGIN && x + w > MARGIN + width {
+            x = MARGIN;
+            top += row_h;
+        }
+        out.push(Swatch {
+            rect: Rect {
+                x,
+                y: top + 1.0,
+                w: side,
+                h: side,
+            },
+            colour: colour.trim().to_owned(),
+            label: TextLine::new(x + side + gap, top, label, style),
+        });
+        x += w + after;
+    }
+    *y = top + row_h;
+    out
+}
+
 /// Moves the tree under the header and sizes the drawing.
 fn finish(
     org: &Organisation,
@@ -802,6 +878,7 @@ fn finish(
             y += TextStyle::Subtitle.line_height();
         }
     }
+    let swatches = swatches(&opts.legend, &mut y, title_w);
     let lx = width - MARGIN - legend.rect.w;
     legend.rect.translate(lx, MARGIN);
     legend.heading.translate(lx, MARGIN);
@@ -834,6 +911,7 @@ fn finish(
         height: header_bottom + tree_h + MARGIN,
         header: Header {
             lines,
+            swatches,
             demo,
             legend,
         },

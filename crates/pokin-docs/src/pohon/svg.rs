@@ -5,12 +5,15 @@
 //! with `data-search` (lower-cased text) and a `<title>`; `g.toggle[data-unit][data-collapsed]`;
 //! `path.link.cascade` / `path.link.crosscutting` with `data-from-*`, `data-to-*`, `data-weight`.
 //! Adding the class `match` to a unit, objective or indicator highlights it, `dim` fades a unit.
+//! Heat tree options add `g.obj-badge` (inside its objective) and `g.heat-legend` (in the
+//! header), painted with inline attributes so that the stylesheet, and the output without
+//! them, stay as they were.
 
 use super::{
     CascadeLink, Layout, LegendKind, ObjectiveBox, PohonOptions, Point, Rect, TextLine, TextStyle,
     UnitBox, layout, title_of,
 };
-use crate::xml::push_escaped;
+use crate::xml::{F, push_escaped};
 use pokin_domain::{Appointment, Organisation, Unit, UnitKey, format};
 use std::collections::HashMap;
 use std::fmt::{self, Write};
@@ -46,38 +49,6 @@ const STYLE: &str = "\
 .objective.match .obj-bg,.objective.match .obj-fill{stroke:#d97706;stroke-width:2}\
 .indicator.match .ind-bg{fill:#fef9c3}.unit.dim{opacity:.35}";
 
-/// A coordinate with one decimal (no `-0.0`).
-struct F(f64);
-
-impl fmt::Display for F {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Integer arithmetic into a stack buffer: much faster than float formatting, and the
-        // same digits.
-        let tenths = (self.0 * 10.0).round() as i64;
-        let mut t = tenths.unsigned_abs();
-        let mut buf = [0u8; 24];
-        let mut i = buf.len();
-        i -= 1;
-        buf[i] = b'0' + (t % 10) as u8;
-        i -= 1;
-        buf[i] = b'.';
-        t /= 10;
-        loop {
-            i -= 1;
-            buf[i] = b'0' + (t % 10) as u8;
-            t /= 10;
-            if t == 0 {
-                break;
-            }
-        }
-        if tenths < 0 {
-            i -= 1;
-            buf[i] = b'-';
-        }
-        f.write_str(std::str::from_utf8(&buf[i..]).map_err(|_| fmt::Error)?)
-    }
-}
-
 /// A standalone SVG document of the organisation's pohon kinerja.
 pub fn render_svg(org: &Organisation, opts: &PohonOptions) -> String {
     let layout = layout(org, opts);
@@ -85,6 +56,7 @@ pub fn render_svg(org: &Organisation, opts: &PohonOptions) -> String {
     // Writing into a String cannot fail.
     let _ = Svg {
         org,
+        opts,
         units: org.units.iter().map(|u| (&u.key, u)).collect(),
         out: &mut out,
     }
@@ -94,6 +66,7 @@ pub fn render_svg(org: &Organisation, opts: &PohonOptions) -> String {
 
 struct Svg<'a> {
     org: &'a Organisation,
+    opts: &'a PohonOptions,
     units: HashMap<&'a UnitKey, &'a Unit>,
     out: &'a mut String,
 }
@@ -231,6 +204,24 @@ impl Svg<'_> {
         for line in &l.header.lines {
             self.text(line)?;
             self.out.push('\n');
+        }
+        if !l.header.swatches.is_empty() {
+            self.out.push_str("<g class=\"heat-legend\">");
+            for s in &l.header.swatches {
+                write!(
+                    self.out,
+                    "<rect class=\"swatch\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"",
+                    F(s.rect.x),
+                    F(s.rect.y),
+                    F(s.rect.w),
+                    F(s.rect.h)
+                )?;
+                self.attr("fill", &s.colour);
+                self.out
+                    .push_str(" stroke=\"#64748b\" stroke-width=\"0.8\"/>");
+                self.text(&s.label)?;
+            }
+            self.out.push_str("</g>\n");
         }
         let legend = &l.header.legend;
         self.out.push_str("<g class=\"legend\">");
@@ -399,6 +390,12 @@ impl Svg<'_> {
         self.attr("data-search", &search(&[ob.code.as_str(), &o.statement]));
         self.out.push('>');
         let mut tip = format!("{}: {}", ob.code, o.statement);
+        if ob.badge.is_some()
+            && let Some(badge) = self.opts.badges.get(&(b.key.clone(), ob.code.clone()))
+        {
+            tip.push('\n');
+            tip.push_str(badge.trim());
+        }
         for s in &o.supports {
             tip.push_str(&format!(
                 "\nMendukung {} {} (bobot {})",
@@ -417,6 +414,24 @@ impl Svg<'_> {
         }
         for line in &ob.lines {
             self.text(line)?;
+        }
+        if let Some(badge) = &ob.badge {
+            // Inline paint: the default stylesheet (and so the default output) stays as it is.
+            self.out.push_str("<g class=\"obj-badge\">");
+            let r = badge.rect;
+            write!(
+                self.out,
+                "<rect class=\"obj-badge-frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" \
+                 rx=\"3.0\" fill=\"#fff\" fill-opacity=\"0.9\" stroke=\"#94a3b8\" stroke-width=\"0.8\"/>",
+                F(r.x),
+                F(r.y),
+                F(r.w),
+                F(r.h)
+            )?;
+            for line in &badge.lines {
+                self.text(line)?;
+            }
+            self.out.push_str("</g>");
         }
         for (i, ib) in o.indicators.iter().zip(&ob.indicators) {
             self.out.push_str("\n<g class=\"indicator\"");
@@ -524,16 +539,6 @@ fn path(out: &mut String, points: &[Point], radius: f64) -> fmt::Result {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_have_one_decimal() {
-        assert_eq!(F(1.0).to_string(), "1.0");
-        assert_eq!(F(-0.04).to_string(), "0.0");
-        assert_eq!(F(12.345).to_string(), "12.3");
-        assert_eq!(F(-3.26).to_string(), "-3.3");
-        assert_eq!(F(-0.26).to_string(), "-0.3");
-        assert_eq!(F(1234567.89).to_string(), "1234567.9");
-    }
 
     #[test]
     fn rounded_paths() {
