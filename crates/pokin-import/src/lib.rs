@@ -6,6 +6,8 @@
 //! - [`spelling`]: probable typos, against the document's own words and the Indonesian
 //!   hunspell dictionary (also used on stored trees);
 //! - [`yaml`]: the canonical YAML form, which round-trips byte for byte;
+//! - [`xlsx`]: the bulk-entry workbook (Renstra targets, Rencana Aksi, realisations): the
+//!   template to fill in Excel and the reader that turns an upload into a measurement batch;
 //! - [`read_any`]: bytes of either kind → an organisation or what stands in the way (the one
 //!   import path of the CLI and the web application).
 
@@ -13,6 +15,7 @@ mod read;
 pub mod spelling;
 mod stem;
 pub mod text;
+pub mod xlsx;
 pub mod yaml;
 
 pub use read::{Format, ImportReport, Reading, decode, read_any};
