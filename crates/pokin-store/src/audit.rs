@@ -75,6 +75,21 @@ pub mod entity {
     pub const SESSION: &str = "session";
     /// An API token (never with its secret or hash).
     pub const API_TOKEN: &str = "api_token";
+    /// The Rencana Aksi targets of one indicator (`entity_id` is empty: they are named by the
+    /// indicator's unit key and code in `before`/`after`).
+    pub const PERIOD_TARGET: &str = "period_target";
+    /// A realisation: its values, narrative and workflow steps.
+    pub const REALISATION: &str = "realisation";
+    /// An evidence file's row (*bukti dukung*).
+    pub const EVIDENCE: &str = "evidence";
+    /// A closed reporting quarter.
+    pub const PERIOD: &str = "period";
+    /// A request to reopen a realisation of a closed period, and its decision.
+    pub const REOPEN_REQUEST: &str = "reopen_request";
+    /// An organisation's measurement settings (`entity_id` is the organisation's id).
+    pub const SETTINGS: &str = "settings";
+    /// A batch of value changes applied at once (the uploaded workbook).
+    pub const MEASUREMENT_BATCH: &str = "measurement_batch";
 }
 
 /// One audited change.
@@ -102,6 +117,8 @@ pub struct AuditFilter {
     pub org_id: Option<i64>,
     pub actor: Option<String>,
     pub entity: Option<String>,
+    /// Records about this entity id (with `entity`, one row's history, e.g. a realisation's).
+    pub entity_id: Option<i64>,
     /// Records at or after this instant.
     pub since: Option<DateTime<Utc>>,
     /// Records strictly before this instant.
@@ -162,6 +179,7 @@ const SELECT_AUDIT: &str = "SELECT id, recorded_at, actor, org_id, entity, entit
      AND ($3 IS NULL OR entity = $3) \
      AND ($4 IS NULL OR recorded_at >= $4) \
      AND ($5 IS NULL OR recorded_at < $5) \
+     AND ($7 IS NULL OR entity_id = $7) \
      ORDER BY recorded_at DESC, id DESC \
      LIMIT $6";
 
@@ -221,6 +239,7 @@ pub(crate) async fn read(pool: &Pool, filter: &AuditFilter) -> Result<Vec<AuditR
                 filter.since,
                 filter.until,
                 limit,
+                filter.entity_id,
             ],
         )
         .await

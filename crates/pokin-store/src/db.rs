@@ -510,6 +510,14 @@ impl WriteTx {
         Ok(row.id)
     }
 
+    /// Writes an audit record now, for a transaction that changes more than one entity (e.g.
+    /// approving a reopen request changes the request and its realisation). The record the
+    /// closure of [`WriteTx::run`] returns is still written last. Counts as a write.
+    pub(crate) async fn audit(&mut self, audit: Audit) -> Result<()> {
+        let (sql, params) = audit.insert(&self.actor, now())?;
+        self.execute(sql, params).await.map(|_| ())
+    }
+
     /// Writes the audit record of this transaction's change, then commits both together.
     async fn commit(mut self, audit: Audit) -> Result<()> {
         let actor = std::mem::take(&mut self.actor);

@@ -14,6 +14,10 @@
 //! On any refusal or error the transaction rolls back: nothing changes and no audit record is
 //! written.
 //!
+//! Measurements name their indicator by unit key and indicator code, so an update that changes a
+//! unit's key or an indicator's code renames the measurement rows that use it, in the same
+//! transaction (`measure::rename_unit`, `measure::rename_indicator`).
+//!
 //! The shared part lives in `Edit` (`run`, and `create`/`update`/`delete` for the rows that
 //! implement `EditedRow`: units, officials, objectives, cascade links, indicators), so each
 //! public edit is its own checks and writes. Targets, one per indicator and year, use `run`.
@@ -22,6 +26,7 @@ use crate::Store;
 use crate::audit::{Audit, AuditAction, entity};
 use crate::db::{Conn, Param, Record, WriteTx, params};
 use crate::error::{Result, StoreError};
+use crate::measure;
 use crate::org::{
     INSERT_INDICATOR, INSERT_OBJECTIVE, INSERT_OFFICIAL, INSERT_SUPPORT, INSERT_TARGET,
     INSERT_UNIT, indicator_columns, official_columns,
@@ -31,6 +36,7 @@ use crate::tree::{
     OfficialRow, SUPPORT_BY_ID, SupportRow, TARGET_BY_YEAR, TargetRow, UNIT_BY_ID, UnitRow,
     value_columns,
 };
+use pokin_domain::capaian::Periodisation;
 use pokin_domain::{
     Aggregation, Code, Indicator, Official, OrganisationDraft, Polarity, TargetValue, UnitKey,
     UnitKind,
@@ -76,6 +82,8 @@ pub struct IndicatorSpec {
     pub responsible: Option<String>,
     pub baseline: Option<TargetValue>,
     pub decimals: Option<u8>,
+    /// Reported per quarter (`None`, the default) or per month.
+    pub periodisation: Option<Periodisation>,
     /// Sort key among the objective's indicators; `None`: at the end / unchanged.
     pub position: Option<i64>,
 }
@@ -95,6 +103,7 @@ impl From<&Indicator> for IndicatorSpec {
             responsible: i.responsible.clone(),
             baseline: i.baseline.clone(),
             decimals: i.decimals,
+            periodisation: i.periodisation,
             position: None,
         }
     }
@@ -167,7 +176,7 @@ const NEXT_INDICATOR_SEQ: &str = "SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM ind
 const UPDATE_INDICATOR: &str = "UPDATE indicators SET seq = $3, code = $4, name = $5, \
      iku = $6, satuan = $7, polarity = $8, aggregation = $9, definition = $10, formula = $11, \
      data_source = $12, responsible = $13, baseline_number = $14, baseline_min = $15, \
-     baseline_max = $16, baseline_text = $17, decimals = $18 \
+     baseline_max = $16, baseline_text = $17, decimals = $18, periodisation = $19 \
      WHERE org_id = $1 AND id = $2";
 const DELETE_INDICATOR: [&str; 2] = [
     "DELETE FROM targets WHERE org_id = $1 AND indicator_id = $2",
@@ -399,7 +408,7 @@ async fn next_seq(conn: &mut Conn, sql: &'static str, params: Vec<Param>) -> Res
 
 /// What the domain says is wrong with a target or baseline value (mirrors its rules, checked
 /// before writing because the database cannot store a NaN).
-fn value_problem(v: &TargetValue) -> Option<String> {
+pub(crate) fn value_problem(v: &TargetValue) -> Option<String> {
     match v {
         TargetValue::Number(n) if !n.is_finite() => Some("angka tidak terhingga".into()),
         TargetValue::Range { min, max } if !min.is_finite() || !max.is_finite() => {
@@ -529,6 +538,7 @@ pub(crate) async fn update_unit(
                 ],
             )
             .await?;
+            measure::rename_unit(tx, org_id, &before.unit_key, input.key.as_str()).await?;
             Ok(())
         })
         .await
@@ -973,9 +983,25 @@ pub(crate) async fn update_indicator(
                 [params![org_id, indicator_id, seq], indicator_columns(spec)].concat(),
             )
             .await?;
+            rename_indicator_measurements(tx, org_id, before, spec).await?;
             Ok(())
         })
         .await
+}
+
+/// Renames the measurements of an indicator whose code an update changes (they name it by
+/// unit key and code).
+async fn rename_indicator_measurements(
+    tx: &mut WriteTx,
+    org_id: i64,
+    before: &IndicatorRow,
+    spec: &IndicatorSpec,
+) -> Result<()> {
+    if before.code == spec.code.as_str() {
+        return Ok(());
+    }
+    let unit = by_id::<UnitRow>(tx.read(), org_id, before.unit_id).await?;
+    measure::rename_indicator(tx, org_id, &unit.unit_key, &before.code, spec.code.as_str()).await
 }
 
 pub(crate) async fn delete_indicator(
@@ -1218,6 +1244,7 @@ pub(crate) async fn update_indicator_with_targets(
                 [params![org_id, indicator_id, seq], indicator_columns(spec)].concat(),
             )
             .await?;
+            rename_indicator_measurements(tx, org_id, &row, spec).await?;
             write_targets(tx, org_id, indicator_id, targets).await?;
             let after = indicator_with_targets(tx.read(), org_id, indicator_id).await?;
             let change = Change {

@@ -161,7 +161,8 @@ impl Store {
         edit::create_unit(self, actor, org_id, input).await
     }
 
-    /// Changes a unit's key, name, kind, parent or position.
+    /// Changes a unit's key, name, kind, parent or position. A new key renames the unit's
+    /// measurements too (refused if measurements kept under that key would collide).
     pub async fn update_unit(
         &self,
         actor: &str,
@@ -297,7 +298,9 @@ impl Store {
         edit::create_indicator(self, actor, org_id, objective_id, spec).await
     }
 
-    /// Changes an indicator's specification (its targets stay).
+    /// Changes an indicator's specification (its targets stay). A new code renames the
+    /// indicator's measurements too (refused if measurements kept under that code would
+    /// collide).
     pub async fn update_indicator(
         &self,
         actor: &str,
@@ -356,7 +359,8 @@ impl Store {
     }
 
     /// Replaces an indicator's specification and all of its targets at once (one transaction,
-    /// one audit record with the row and its targets before and after).
+    /// one audit record with the row and its targets before and after). A new code renames its
+    /// measurements as [`Store::update_indicator`] does.
     pub async fn update_indicator_with_targets(
         &self,
         actor: &str,

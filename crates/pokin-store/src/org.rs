@@ -83,7 +83,8 @@ const UPDATE_ORG: &str = "UPDATE organisations SET title = $2, demo = $3, renstr
      renstra_end = $5, updated_at = $6 WHERE id = $1";
 const DELETE_ORG: &str = "DELETE FROM organisations WHERE id = $1";
 
-/// Deleting an organisation's tree, children first; each scoped by `org_id`.
+/// Deleting an organisation's tree, children first; each scoped by `org_id`. Measurements are
+/// not part of it: a replacing import keeps them (they name indicators by key and code).
 const DELETE_TREE: [&str; 6] = [
     "DELETE FROM targets WHERE org_id = $1",
     "DELETE FROM supports WHERE org_id = $1",
@@ -105,9 +106,9 @@ pub(crate) const INSERT_SUPPORT: &str = "INSERT INTO supports \
 pub(crate) const INSERT_INDICATOR: &str = "INSERT INTO indicators \
      (org_id, objective_id, unit_id, seq, code, name, iku, satuan, polarity, aggregation, \
      definition, formula, data_source, responsible, baseline_number, baseline_min, \
-     baseline_max, baseline_text, decimals) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
-     RETURNING id";
+     baseline_max, baseline_text, decimals, periodisation) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+     $20) RETURNING id";
 pub(crate) const INSERT_TARGET: &str = "INSERT INTO targets \
      (org_id, indicator_id, year, value_number, value_min, value_max, value_text) \
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
@@ -321,6 +322,7 @@ pub(crate) fn indicator_columns(i: &IndicatorSpec) -> Vec<Param> {
         bmax,
         btext,
         i.decimals.map(i64::from),
+        i.periodisation.map(|p| p.as_str()),
     ]
 }
 
@@ -338,10 +340,14 @@ pub(crate) async fn load_tree(pool: &Pool, org_id: i64) -> Result<tree::TreeWith
     .into_tree()
 }
 
-/// Deletes an organisation and everything it holds (its audit history stays).
+/// Deletes an organisation and everything it holds, its measurements included (its audit
+/// history stays, and so do evidence files, which are shared by content).
 pub(crate) async fn delete(store: &Store, actor: &str, org_id: i64) -> Result<()> {
     WriteTx::run(store, actor, "menghapus organisasi", async |tx| {
         let before = tree::load(tx.read(), org_id).await?.snapshot()?;
+        for sql in crate::measure::DELETE_MEASUREMENTS {
+            tx.execute(sql, params![org_id]).await?;
+        }
         for sql in DELETE_TREE {
             tx.execute(sql, params![org_id]).await?;
         }

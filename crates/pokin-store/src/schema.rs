@@ -46,6 +46,12 @@ const MIGRATIONS: &[Migration] = &[
         description: "pengguna, sesi, token API",
         sql: V2,
     },
+    Migration {
+        version: 3,
+        description: "periodisasi indikator, target per periode, realisasi, bukti dukung, \
+                      penutupan periode, pembukaan kembali, pengaturan pengukuran",
+        sql: V3,
+    },
 ];
 
 const V1: &str = r#"
@@ -231,6 +237,122 @@ CREATE TABLE api_tokens (
     last_used_at {timestamp}
 );
 CREATE INDEX api_tokens_user ON api_tokens (user_id);
+"#;
+
+/// The measurement cycle. Measurement rows name their indicator by unit key and indicator code
+/// (not by row id), because replacing a tree re-creates its rows; the store renames them when a
+/// key or code is edited. Like the tree, every table carries `org_id` with composite keys, and
+/// has no `ON DELETE` action: deleting an organisation deletes these rows explicitly, children
+/// first (`org::delete`). The `UNIQUE` constraint of `realisations` and `period_targets` also
+/// serves lookups by (org_id, unit_key, indicator_code).
+const V3: &str = r#"
+ALTER TABLE indicators ADD COLUMN periodisation TEXT
+    CHECK (periodisation IS NULL OR periodisation IN ('triwulan', 'bulanan'));
+
+CREATE TABLE period_targets (
+    id {id},
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    unit_key TEXT NOT NULL,
+    indicator_code TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    periodisation TEXT NOT NULL,
+    period_n BIGINT NOT NULL,
+    value_number DOUBLE PRECISION,
+    value_min DOUBLE PRECISION,
+    value_max DOUBLE PRECISION,
+    value_text TEXT,
+    {org_key},
+    UNIQUE (org_id, unit_key, indicator_code, year, periodisation, period_n),
+    CHECK (periodisation IN ('triwulan', 'bulanan')),
+    CHECK (period_n >= 1 AND period_n <= 12),
+    CHECK (
+        (value_number IS NOT NULL AND value_min IS NULL AND value_max IS NULL AND value_text IS NULL)
+        OR (value_number IS NULL AND value_min IS NOT NULL AND value_max IS NOT NULL AND value_text IS NULL)
+        OR (value_number IS NULL AND value_min IS NULL AND value_max IS NULL AND value_text IS NOT NULL)
+    )
+);
+CREATE INDEX period_targets_year ON period_targets (org_id, year);
+
+CREATE TABLE realisations (
+    id {id},
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    unit_key TEXT NOT NULL,
+    indicator_code TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    periodisation TEXT NOT NULL,
+    period_n BIGINT NOT NULL,
+    value_number DOUBLE PRECISION,
+    value_text TEXT,
+    kendala TEXT,
+    solusi TEXT,
+    pendorong TEXT,
+    status TEXT NOT NULL,
+    return_reason TEXT,
+    reopened BOOLEAN NOT NULL DEFAULT FALSE,
+    updated_by TEXT NOT NULL,
+    updated_at {timestamp} NOT NULL,
+    {org_key},
+    UNIQUE (org_id, unit_key, indicator_code, year, periodisation, period_n),
+    CHECK (periodisation IN ('triwulan', 'bulanan')),
+    CHECK (period_n >= 1 AND period_n <= 12),
+    CHECK (value_number IS NULL OR value_text IS NULL),
+    CHECK (status IN ('draft', 'diajukan', 'diverifikasi', 'dikembalikan'))
+);
+CREATE INDEX realisations_year ON realisations (org_id, year);
+
+CREATE TABLE evidence (
+    id {id},
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    realisation_id BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    uploaded_at {timestamp} NOT NULL,
+    {org_key},
+    FOREIGN KEY (org_id, realisation_id) REFERENCES realisations (org_id, id),
+    CHECK (size > 0),
+    CHECK (length(sha256) = 64)
+);
+CREATE INDEX evidence_realisation ON evidence (org_id, realisation_id);
+
+CREATE TABLE closed_periods (
+    id {id},
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    year BIGINT NOT NULL,
+    quarter BIGINT NOT NULL,
+    closed_by TEXT NOT NULL,
+    closed_at {timestamp} NOT NULL,
+    {org_key},
+    UNIQUE (org_id, year, quarter),
+    CHECK (quarter >= 1 AND quarter <= 4)
+);
+
+CREATE TABLE reopen_requests (
+    id {id},
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    realisation_id BIGINT NOT NULL,
+    reason TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    requested_at {timestamp} NOT NULL,
+    status TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at {timestamp},
+    decision_note TEXT,
+    {org_key},
+    FOREIGN KEY (org_id, realisation_id) REFERENCES realisations (org_id, id),
+    CHECK (status IN ('menunggu', 'disetujui', 'ditolak')),
+    CHECK ((status = 'menunggu') = (decided_at IS NULL))
+);
+CREATE INDEX reopen_requests_realisation ON reopen_requests (org_id, realisation_id);
+
+CREATE TABLE measure_settings (
+    org_id BIGINT NOT NULL PRIMARY KEY REFERENCES organisations (id),
+    settings_json TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at {timestamp} NOT NULL
+);
 "#;
 
 /// Renders a migration text for a backend (see the module docs for the placeholders).

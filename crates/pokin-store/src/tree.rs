@@ -7,6 +7,7 @@
 use crate::db::{Conn, params};
 use crate::error::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
+use pokin_domain::capaian::Periodisation;
 use pokin_domain::{
     Aggregation, Appointment, Code, Indicator, Nip, Objective, Official, Organisation,
     OrganisationDraft, Polarity, Renstra, Support, TargetValue, Unit, UnitKey, UnitKind,
@@ -126,15 +127,16 @@ pub(crate) struct IndicatorRow {
     pub baseline_max: Option<f64>,
     pub baseline_text: Option<String>,
     pub decimals: Option<i64>,
+    pub periodisation: Option<String>,
 }
 
 const INDICATORS: &str = "SELECT id, objective_id, unit_id, seq, code, name, iku, satuan, \
      polarity, aggregation, definition, formula, data_source, responsible, baseline_number, \
-     baseline_min, baseline_max, baseline_text, decimals \
+     baseline_min, baseline_max, baseline_text, decimals, periodisation \
      FROM indicators WHERE org_id = $1 ORDER BY seq, id";
 pub(crate) const INDICATOR_BY_ID: &str = "SELECT id, objective_id, unit_id, seq, code, name, \
      iku, satuan, polarity, aggregation, definition, formula, data_source, responsible, \
-     baseline_number, baseline_min, baseline_max, baseline_text, decimals \
+     baseline_number, baseline_min, baseline_max, baseline_text, decimals, periodisation \
      FROM indicators WHERE org_id = $1 AND id = $2";
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
@@ -168,7 +170,7 @@ pub(crate) fn value_columns(v: Option<&TargetValue>) -> ValueColumns {
     }
 }
 
-fn value_from(c: ValueColumns) -> Option<TargetValue> {
+pub(crate) fn value_from(c: ValueColumns) -> Option<TargetValue> {
     match c {
         (Some(n), _, _, _) => Some(TargetValue::Number(n)),
         (None, Some(min), Some(max), _) => Some(TargetValue::Range { min, max }),
@@ -177,15 +179,15 @@ fn value_from(c: ValueColumns) -> Option<TargetValue> {
     }
 }
 
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
-fn unit_key(s: &str) -> Result<UnitKey> {
+pub(crate) fn unit_key(s: &str) -> Result<UnitKey> {
     UnitKey::parse(s).map_err(corrupt)
 }
 
-fn code(s: &str) -> Result<Code> {
+pub(crate) fn code(s: &str) -> Result<Code> {
     Code::parse(s).map_err(corrupt)
 }
 
@@ -262,8 +264,14 @@ impl IndicatorRow {
                 .decimals
                 .map(|d| u8::try_from(d).map_err(corrupt))
                 .transpose()?,
-            // Stored from schema v3 on (the measurement milestone); read back there.
-            periodisation: None,
+            periodisation: self
+                .periodisation
+                .as_deref()
+                .map(|p| {
+                    Periodisation::from_str_opt(p)
+                        .ok_or_else(|| corrupt(format!("periodisasi '{p}' tidak dikenal")))
+                })
+                .transpose()?,
             targets,
         })
     }

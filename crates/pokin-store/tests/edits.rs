@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use common::{
     TestDb, Unchanged, audit_count, audit_log, backends, code, import, key, rich_org, small_org,
 };
+use pokin_domain::capaian::Periodisation;
 use pokin_domain::{
     Aggregation, Appointment, Indicator, Nip, Official, Organisation, Polarity, TargetValue,
     UnitKind,
@@ -220,6 +221,7 @@ async fn every_edit_writes_exactly_one_audit_record() {
             responsible: Some("Kepala Seksi Penempatan".into()),
             baseline: Some(TargetValue::Number(150.0)),
             decimals: Some(0),
+            periodisation: None,
             position: None,
         };
         let ind = s
@@ -233,6 +235,7 @@ async fn every_edit_writes_exactly_one_audit_record() {
             max: 200.0,
         });
         spec.polarity = Some(Polarity::Range);
+        spec.periodisation = Some(Periodisation::Bulanan);
         s.update_indicator("editor", org_id, ind, &spec)
             .await
             .expect("update indicator");
@@ -241,6 +244,8 @@ async fn every_edit_writes_exactly_one_audit_record() {
         assert_eq!(field(&r.after, "baseline_number"), &Value::Null);
         assert_eq!(field(&r.after, "baseline_min"), &json!(100.0));
         assert_eq!(field(&r.after, "polarity"), &json!("range"));
+        assert_eq!(field(&r.before, "periodisation"), &Value::Null);
+        assert_eq!(field(&r.after, "periodisation"), &json!("bulanan"));
 
         // Targets: create, upsert, another, delete.
         let t1 = s
@@ -291,7 +296,7 @@ async fn every_edit_writes_exactly_one_audit_record() {
             responsible: spec.responsible.clone(),
             baseline: spec.baseline.clone(),
             decimals: Some(0),
-            periodisation: None,
+            periodisation: Some(Periodisation::Bulanan),
             targets: [
                 (
                     2025,
@@ -572,6 +577,7 @@ async fn refusals_change_nothing() {
             responsible: None,
             baseline: None,
             decimals: None,
+            periodisation: None,
             position: None,
         };
         // Indicator codes are unique within the unit, across its objectives.

@@ -328,8 +328,8 @@ async fn delete_is_atomic() {
     for db in backends().await {
         let id = import(&db.store, &rich_org("Dinas A")).await;
         let unchanged = Unchanged::take(&db).await;
-        // Six tree deletes, the organisation row, the audit record.
-        for n in 0..8 {
+        // Six measurement deletes, six tree deletes, the organisation row, the audit record.
+        for n in 0..14 {
             db.store.fail_after_writes(n);
             db.store
                 .delete_organisation("tester", id)
@@ -337,7 +337,7 @@ async fn delete_is_atomic() {
                 .expect_err("injected fault");
             unchanged.check(&db, &format!("{} n={n}", db.label)).await;
         }
-        db.store.fail_after_writes(8);
+        db.store.fail_after_writes(14);
         db.store
             .delete_organisation("tester", id)
             .await
@@ -506,6 +506,7 @@ async fn audit_log_filters_and_orders_newest_first() {
             since: Some(start),
             until: Some(Utc::now() + Duration::seconds(60)),
             limit: Some(10),
+            entity_id: None,
         };
         let r = db.store.audit_log(&combined).await.expect("combined");
         assert_eq!(r.len(), 1);

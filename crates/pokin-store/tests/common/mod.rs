@@ -123,7 +123,7 @@ pub async fn backends() -> Vec<TestDb> {
 /// Rows of every agency table (all organisations), read directly, to prove that a failed
 /// transaction left no stray rows. Not part of the store's API: a check from outside.
 pub async fn row_counts(db: &TestDb) -> Vec<(&'static str, i64)> {
-    const TABLES: [&str; 8] = [
+    const TABLES: [&str; 14] = [
         "organisations",
         "units",
         "officials",
@@ -131,6 +131,12 @@ pub async fn row_counts(db: &TestDb) -> Vec<(&'static str, i64)> {
         "supports",
         "indicators",
         "targets",
+        "period_targets",
+        "realisations",
+        "evidence",
+        "closed_periods",
+        "reopen_requests",
+        "measure_settings",
         "audit_log",
     ];
     let queries = TABLES.map(|t| format!("SELECT COUNT(*) FROM {t}"));
@@ -142,13 +148,19 @@ pub async fn row_counts(db: &TestDb) -> Vec<(&'static str, i64)> {
 
 /// Rows of one organisation in every agency table.
 pub async fn rows_of_org(db: &TestDb, org_id: i64) -> i64 {
-    const TABLES: [&str; 6] = [
+    const TABLES: [&str; 12] = [
         "units",
         "officials",
         "objectives",
         "supports",
         "indicators",
         "targets",
+        "period_targets",
+        "realisations",
+        "evidence",
+        "closed_periods",
+        "reopen_requests",
+        "measure_settings",
     ];
     let queries = TABLES.map(|t| format!("SELECT COUNT(*) FROM {t} WHERE org_id = {org_id}"));
     raw_counts(db, &queries).await.into_iter().sum()
