@@ -83,6 +83,29 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let store = db().await?;
             serve(store, &listen, demo, secure_cookies).await
         }
+        Command::Hitung {
+            target,
+            realisasi,
+            polaritas,
+            rentang,
+            rumus,
+        } => crate::measure::hitung(
+            target.as_deref(),
+            &realisasi,
+            polaritas,
+            rentang.as_deref(),
+            rumus,
+        ),
+        Command::Capaian {
+            org,
+            tahun,
+            triwulan,
+            format,
+        } => {
+            let store = db().await?;
+            let (id, org) = load_with_id(&store, org.as_deref()).await?;
+            crate::measure::capaian_report(&store, id, &org, tahun, triwulan, format).await
+        }
         Command::User { command } => {
             let store = db().await?;
             user(&store, command).await
@@ -97,12 +120,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                     org.name
                 );
             } else {
-                store
-                    .import_organisation(&actor(), &org, ImportMode::Replace)
-                    .await?;
+                if let Some(old) = store.organisation_by_name(&org.name).await? {
+                    store.delete_organisation(&actor(), old.id).await?;
+                }
+                let (id, n) = load_demo(&store, &org).await?;
                 let (u, o, i) = org.counts();
                 println!(
-                    "Data demo dimuat: '{}' — {u} unit, {o} sasaran, {i} indikator (DATA DEMO, pejabat fiktif).",
+                    "Data demo dimuat (id {id}): '{}' — {u} unit, {o} sasaran, {i} indikator, \
+                     {n} realisasi 2025–2026 (DATA DEMO, pejabat fiktif).",
                     org.name
                 );
             }
@@ -128,9 +153,10 @@ async fn open_store(data_dir: &Path, url: Option<&str>) -> Result<Store> {
             format!("sqlite://{}", data_dir.join("pokin.db").display())
         }
     };
-    Store::connect(&url)
+    Ok(Store::connect(&url)
         .await
-        .with_context(|| format!("tidak dapat membuka basis data {}", redact(&url)))
+        .with_context(|| format!("tidak dapat membuka basis data {}", redact(&url)))?
+        .with_evidence_dir(data_dir.join("bukti")))
 }
 
 /// A database URL without its password, for messages.
@@ -149,6 +175,11 @@ fn redact(url: &str) -> String {
 
 /// The organisation named by `--org`, or the only one there is.
 async fn load(store: &Store, name: Option<&str>) -> Result<Organisation> {
+    Ok(load_with_id(store, name).await?.1)
+}
+
+/// [`load`] with the organisation's id.
+async fn load_with_id(store: &Store, name: Option<&str>) -> Result<(i64, Organisation)> {
     let orgs = store.organisations().await?;
     let chosen = match name {
         Some(n) => orgs.iter().find(|o| o.name == n).with_context(|| {
@@ -168,7 +199,7 @@ async fn load(store: &Store, name: Option<&str>) -> Result<Organisation> {
             ),
         },
     };
-    Ok(store.load_organisation(chosen.id).await?)
+    Ok((chosen.id, store.load_organisation(chosen.id).await?))
 }
 
 fn names(orgs: &[pokin_store::OrgSummary]) -> String {
@@ -344,10 +375,11 @@ async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool) -> 
         let id = match store.organisation_by_name(&org.name).await? {
             Some(o) => o.id,
             None => {
-                let id = store
-                    .import_organisation(&actor(), &org, ImportMode::New)
-                    .await?;
-                println!("Data demo dimuat: '{}' (DATA DEMO).", org.name);
+                let (id, n) = load_demo(&store, &org).await?;
+                println!(
+                    "Data demo dimuat: '{}' dengan {n} realisasi (DATA DEMO).",
+                    org.name
+                );
                 id
             }
         };
@@ -391,11 +423,52 @@ async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool) -> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// Imports the demo organisation as new, then its measurements (see `demo.rs`). Returns its
+/// id and how many realisations were written.
+async fn load_demo(store: &Store, org: &Organisation) -> Result<(i64, usize)> {
+    let id = store
+        .import_organisation(&actor(), org, ImportMode::New)
+        .await?;
+    let n = crate::demo::load_measurements(store, id, org)
+        .await
+        .context("data pengukuran demo tidak dapat dimuat")?;
+    Ok((id, n))
+}
+
 /// The demo accounts (README): `admin`, `perencana`, `kadis` (pimpinan), `inspektorat`; per
 /// Bidang `kabid.<short>` (verifikator of its subtree) and `op.<short>` (operator of the
 /// Bidang); per Seksi `kasi.<short>` (operator). Creates only the missing ones; returns how
 /// many it created.
 async fn demo_accounts(store: &Store, org_id: i64, org: &Organisation) -> Result<usize> {
+    let mut made = 0;
+    for (username, display_name, role, unit) in demo_account_list(org) {
+        if store.user_by_name(&username).await?.is_some() {
+            continue;
+        }
+        let org_id = (role != Role::Admin).then_some(org_id);
+        store
+            .create_user(
+                &actor(),
+                &NewUser {
+                    username,
+                    display_name,
+                    role,
+                    org_id,
+                    unit,
+                    password: DEMO_PASSWORD.into(),
+                    must_change_password: false,
+                },
+            )
+            .await?;
+        made += 1;
+    }
+    Ok(made)
+}
+
+/// The demo accounts as (user name, display name, role, unit scope).
+pub(crate) fn demo_account_list(
+    org: &Organisation,
+) -> Vec<(String, String, Role, Option<UnitKey>)> {
     let mut wanted: Vec<(String, String, Role, Option<UnitKey>)> = vec![
         (
             "admin".into(),
@@ -452,29 +525,7 @@ async fn demo_accounts(store: &Store, org_id: i64, org: &Organisation) -> Result
             _ => {}
         }
     }
-    let mut made = 0;
-    for (username, display_name, role, unit) in wanted {
-        if store.user_by_name(&username).await?.is_some() {
-            continue;
-        }
-        let org_id = (role != Role::Admin).then_some(org_id);
-        store
-            .create_user(
-                &actor(),
-                &NewUser {
-                    username,
-                    display_name,
-                    role,
-                    org_id,
-                    unit,
-                    password: DEMO_PASSWORD.into(),
-                    must_change_password: false,
-                },
-            )
-            .await?;
-        made += 1;
-    }
-    Ok(made)
+    wanted
 }
 
 /// A 16-character password from an alphabet without look-alikes.

@@ -4,6 +4,8 @@
 //! Messages for people are in Indonesian; errors exit with status 1 (2 for usage errors).
 
 mod commands;
+mod demo;
+mod measure;
 mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -37,6 +39,21 @@ struct Cli {
 enum ParseFormat {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Polaritas {
+    Positif,
+    Negatif,
+    Rentang,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RumusNegatif {
+    /// (2 × target − realisasi) / target × 100
+    Deviasi,
+    /// target / realisasi × 100
+    Kebalikan,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -102,6 +119,36 @@ enum Command {
         /// Tandai cookie sesi `Secure` (saat dilayani lewat HTTPS, misalnya di balik proxy)
         #[arg(long, env = "POKIN_SECURE_COOKIES")]
         secure_cookies: bool,
+    },
+    /// Menghitung capaian satu indikator dengan tangan: `capaian 80,00% (Tinggi)`
+    Hitung {
+        /// Target: angka (85,5), rentang (80–90) atau nilai kualitatif (WTP)
+        #[arg(long, allow_hyphen_values = true)]
+        target: Option<String>,
+        /// Realisasi: angka atau nilai kualitatif
+        #[arg(long, allow_hyphen_values = true)]
+        realisasi: String,
+        /// Polaritas: positif (makin tinggi makin baik), negatif, rentang
+        #[arg(long, value_enum, default_value = "positif")]
+        polaritas: Polaritas,
+        /// Target berupa rentang A-B (menggantikan --target)
+        #[arg(long)]
+        rentang: Option<String>,
+        /// Rumus polaritas negatif
+        #[arg(long, value_enum, default_value = "deviasi")]
+        rumus: RumusNegatif,
+    },
+    /// Menampilkan capaian setiap indikator, sasaran dan unit untuk satu tahun atau s.d. triwulan
+    Capaian {
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        tahun: i32,
+        /// Capaian s.d. triwulan ini (1–4); tanpa ini: setahun penuh
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
+        triwulan: Option<u8>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ParseFormat,
     },
     /// Mengelola akun pengguna
     User {

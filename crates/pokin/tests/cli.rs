@@ -259,3 +259,135 @@ fn demo_tree_and_check() {
         "{text}"
     );
 }
+
+#[test]
+fn hitung_prints_the_capaian_with_two_decimals_and_the_predicate() {
+    let env = Env::sqlite();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--target", "100", "--realisasi", "80"],
+            "capaian 80,00% (Tinggi)",
+        ),
+        (
+            &["--target", "85,5", "--realisasi", "85,5"],
+            "capaian 100,00% (Sangat Tinggi)",
+        ),
+        (
+            &[
+                "--target",
+                "10",
+                "--realisasi",
+                "12",
+                "--polaritas",
+                "negatif",
+            ],
+            "capaian 80,00% (Tinggi)",
+        ),
+        (
+            &[
+                "--target",
+                "10",
+                "--realisasi",
+                "12",
+                "--polaritas",
+                "negatif",
+                "--rumus",
+                "kebalikan",
+            ],
+            "capaian 83,33% (Tinggi)",
+        ),
+        (
+            &["--rentang", "80-90", "--realisasi", "70"],
+            "capaian 87,50% (Tinggi)",
+        ),
+        (
+            &["--rentang", "80–90", "--realisasi", "85"],
+            "capaian 100,00% (Sangat Tinggi)",
+        ),
+        (
+            &[
+                "--rentang",
+                "7-8",
+                "--realisasi",
+                "6,5",
+                "--polaritas",
+                "negatif",
+            ],
+            "capaian 107,14% (Sangat Tinggi)",
+        ),
+        (
+            &["--target", "WTP", "--realisasi", "WDP"],
+            "capaian 75,00% (Sedang)",
+        ),
+        (
+            &["--target", "0", "--realisasi", "3"],
+            "capaian melampaui target (Sangat Tinggi)",
+        ),
+        (
+            &["--target", "1.250.000", "--realisasi", "625.000"],
+            "capaian 50,00% (Sangat Rendah)",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut all = vec!["hitung"];
+        all.extend_from_slice(args);
+        assert_eq!(env.ok(&all).trim(), *want, "pokin {all:?}");
+    }
+    // A capaian that cannot be computed exits non-zero and says why, in Indonesian.
+    let out = env.pokin(&["hitung", "--target", "WTP", "--realisasi", "80"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("tidak dapat dihitung"));
+    let out = env.pokin(&["hitung", "--rentang", "90-80", "--realisasi", "80"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("terbalik"));
+}
+
+#[test]
+fn capaian_of_the_demo_agency_as_text_and_json() {
+    for env in Env::all() {
+        env.ok(&["demo"]);
+        let text = env.ok(&["capaian", "--tahun", "2026", "--triwulan", "3"]);
+        assert!(text.contains("s.d. TW III 2026"), "{text}");
+        assert!(text.contains("Kepala Dinas [kepala-dinas]: "), "{text}");
+        assert!(text.contains("dukungan "), "{text}");
+
+        // 2025 is fully verified: every indicator has a number, and for plain higher-is-better
+        // numbers it is exactly realisasi / target × 100.
+        let json: serde_json::Value =
+            serde_json::from_str(&env.ok(&["capaian", "--tahun", "2025", "--format", "json"]))
+                .unwrap();
+        let mut checked = 0;
+        for u in json["unit"].as_array().unwrap() {
+            assert!(u["capaian"].is_number(), "{u}");
+            for o in u["sasaran"].as_array().unwrap() {
+                for i in o["indikator"].as_array().unwrap() {
+                    assert!(i["capaian"].is_number(), "{i}");
+                    assert!(
+                        i["teks"].as_str().unwrap().contains('%') || i["status"] == "melampaui"
+                    );
+                    if let (Some(t), Some(r)) = (i["target"].as_f64(), i["realisasi"].as_f64())
+                        && t > 0.0
+                        && i["status"] == "persen"
+                        && (r / t * 100.0 - i["capaian"].as_f64().unwrap()).abs() < 1e-9
+                    {
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 20, "only {checked} indicators matched R/T×100");
+
+        // Nothing is reported for 2027 yet: every capaian is null, not 0.
+        let json: serde_json::Value =
+            serde_json::from_str(&env.ok(&["capaian", "--tahun", "2027", "--format", "json"]))
+                .unwrap();
+        for u in json["unit"].as_array().unwrap() {
+            for o in u["sasaran"].as_array().unwrap() {
+                for i in o["indikator"].as_array().unwrap() {
+                    assert!(i["capaian"].is_null(), "{i}");
+                    assert_eq!(i["status"], "belum_dilaporkan");
+                }
+            }
+        }
+    }
+}
