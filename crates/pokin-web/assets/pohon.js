@@ -2,7 +2,8 @@
 // highlights matches, collapsing branches (the server lays the tree out again), and the details
 // panel. The SVG comes from the server (pokin-docs); this script only moves the viewBox, toggles
 // the classes `match`/`dim`/`current`/`selected` and swaps the SVG. State lives in the URL
-// (`collapsed`, `indikator`, `cari`) so a link reproduces the view.
+// (`collapsed`, `indikator`, `cari`, and the heat tree's `warna`/`tahun`/`triwulan`) so a link
+// reproduces the view.
 (function () {
   "use strict";
   var root = document.getElementById("pohon");
@@ -21,6 +22,9 @@
   var split = function (s) { return s ? s.split(",").filter(Boolean) : []; };
   var collapsed = split(root.getAttribute("data-collapsed"));
   var collapsible = split(root.getAttribute("data-collapsible"));
+  // Capaian dashboards: the heat tree's query (`warna=capaian&tahun=…`), kept on every reload.
+  var heat = root.getAttribute("data-heat") || "";
+  var heatForm = document.getElementById("pohon-warna");
   var svg = null, size = { w: 1, h: 1 };
   var view = { x: 0, y: 0, k: 1 };
   var MIN_K = 0.03, MAX_K = 4;
@@ -99,6 +103,7 @@
     var p = new URLSearchParams();
     if (collapsed.length) { p.set("collapsed", collapsed.join(",")); }
     if (!indicators.checked) { p.set("indikator", "0"); }
+    new URLSearchParams(heat).forEach(function (v, k) { p.set(k, v); });
     if (extra) { Object.keys(extra).forEach(function (k) { if (extra[k]) { p.set(k, extra[k]); } }); }
     var s = p.toString();
     return s ? "?" + s : "";
@@ -108,6 +113,18 @@
     download.href = svgUrl + params({ unduh: "1" });
     foldAll.textContent = collapsed.length ? "Buka semua" : "Lipat semua";
     foldAll.setAttribute("aria-label", collapsed.length ? "Buka semua cabang" : "Lipat semua cabang");
+    if (heatForm) { keepInForm(); }
+  }
+  // The heat tree's form keeps the current folding and indicator switch.
+  function keepInForm() {
+    heatForm.querySelectorAll('input[type="hidden"]').forEach(function (i) { i.remove(); });
+    var keep = { collapsed: collapsed.join(","), indikator: indicators.checked ? "" : "0" };
+    Object.keys(keep).forEach(function (k) {
+      if (!keep[k]) { return; }
+      var i = document.createElement("input");
+      i.type = "hidden"; i.name = k; i.value = keep[k];
+      heatForm.prepend(i);
+    });
   }
   var loading = null;
   function reload(anchorKey, thenFit) {
@@ -188,6 +205,7 @@
     var p = new URLSearchParams({ unit: unit });
     if (code) { p.set("sasaran", code); }
     if (ind) { p.set("indikator", ind); }
+    new URLSearchParams(heat).forEach(function (v, k) { if (k !== "warna") { p.set(k, v); } });
     if (selected) { selected.classList.remove("selected"); }
     selected = node || null;
     if (selected) { selected.classList.add("selected"); }

@@ -24,6 +24,11 @@ pub enum Error {
     },
     /// Too many failed logins.
     TooManyRequests(String),
+    /// Realisation workflow: the step does not fit the current state (a locked period, a
+    /// realisation already submitted…); nothing changed (409).
+    Conflict(String),
+    /// Realisation workflow: an upload larger than allowed (413).
+    TooLarge(String),
     /// A failure that is not the user's: a database error, a template bug.
     Internal(String),
 }
@@ -59,6 +64,8 @@ impl Error {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -74,6 +81,8 @@ impl Error {
             Error::NotFound(what) => ("Tidak ditemukan", what.clone()),
             Error::Unprocessable { message, .. } => ("Data tidak dapat diterima", message.clone()),
             Error::TooManyRequests(why) => ("Terlalu banyak percobaan", why.clone()),
+            Error::Conflict(why) => ("Langkah tidak dapat dilakukan", why.clone()),
+            Error::TooLarge(why) => ("Berkas terlalu besar", why.clone()),
             Error::Internal(why) => (
                 "Terjadi kesalahan",
                 format!("{why} Bila terus terjadi, hubungi pengelola aplikasi."),
@@ -143,7 +152,7 @@ impl From<StoreError> for ApiError {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiErrorBody {
     /// A stable code: `unauthenticated`, `forbidden`, `not_found`, `unprocessable`,
-    /// `too_many_requests`, `internal`.
+    /// `too_many_requests`, `conflict`, `too_large`, `internal`.
     pub error: &'static str,
     /// What is wrong, in Indonesian.
     pub message: String,
@@ -160,6 +169,8 @@ impl IntoResponse for ApiError {
             Error::NotFound(_) => "not_found",
             Error::Unprocessable { .. } => "unprocessable",
             Error::TooManyRequests(_) => "too_many_requests",
+            Error::Conflict(_) => "conflict",
+            Error::TooLarge(_) => "too_large",
             Error::Internal(_) => "internal",
         };
         let (_, message) = self.0.text();

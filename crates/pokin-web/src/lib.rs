@@ -14,6 +14,8 @@
 
 pub mod assets;
 pub mod auth;
+// Capaian dashboards: the one capaian computation shared by pages and API.
+pub(crate) mod capaian;
 pub mod error;
 pub mod permission;
 pub mod routes;

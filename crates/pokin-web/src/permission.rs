@@ -8,11 +8,20 @@
 //! | [`Action::EditTree`] (units, objectives, indicators, targets) | all | own org, or own unit subtree if scoped to a unit | — | — | — |
 //! | [`Action::ReadAudit`] | all records | own org | — | — | own org |
 //! | [`Action::ManageUsers`] | yes | — | — | — | — |
+//! | [`Action::EnterRealisation`] (values, narrative, evidence, submit) | all | own org / own unit subtree | operator: own org / own unit subtree | — | — |
+//! | [`Action::RequestReopen`] (a locked realisation) | all | as EnterRealisation | operator: as EnterRealisation | — | — |
+//! | [`Action::Verify`] (verify, return with a reason) | all | — | verifikator: own org / own unit subtree | — | — |
+//! | [`Action::ClosePeriod`] (close a quarter for the organisation) | all | own org, not scoped to a unit | — | — | — |
+//! | [`Action::DecideReopen`] (approve / refuse a reopen request) | all | own org / own unit subtree | — | — | — |
+//! | [`Action::EditTargets`] (Rencana Aksi targets) | all | as EditTree | — | — | — |
+//! | [`Action::ConfigureCapaian`] (predicate bands, ceiling) | all | own org, not scoped to a unit | — | — | — |
+//!
+//! Reading realisations, their history and evidence files is [`Action::Read`].
 //!
 //! Reading is organisation-wide for every role: the pohon kinerja is about how units support
 //! each other, so a unit's people see the whole tree of their organisation. A unit scope narrows
-//! what a user may *change* (realisations for operators and verification for verifikator come in
-//! the next milestone). A disabled account has no session, so it reaches none of this.
+//! what a user may *change*: the units whose realisations an operator (or a scoped perencana)
+//! enters and a verifikator verifies. A disabled account has no session, so it reaches none of this.
 
 use pokin_domain::{Organisation, UnitKey};
 use pokin_store::{Role, User};
@@ -24,6 +33,22 @@ pub enum Action {
     EditTree,
     ReadAudit,
     ManageUsers,
+    // Realisation workflow
+    /// Enter or change a realisation, its evidence, and submit it.
+    EnterRealisation,
+    /// Verify or return a submitted realisation.
+    Verify,
+    /// Close a reporting quarter for the whole organisation.
+    ClosePeriod,
+    /// Ask to reopen a locked realisation.
+    RequestReopen,
+    /// Approve or refuse a reopen request.
+    DecideReopen,
+    /// Set Rencana Aksi (per-period) targets: the same rule as [`Action::EditTree`].
+    EditTargets,
+    // Capaian dashboards
+    /// Change an organisation's predicate bands and roll-up ceiling.
+    ConfigureCapaian,
 }
 
 /// What the action is done to.
@@ -82,6 +107,78 @@ pub fn can(user: &User, action: Action, target: Target<'_>) -> Result<(), Denied
             }
             if in_org { Ok(()) } else { Err(outside_org()) }
         }
+        // Realisation workflow
+        Action::EnterRealisation | Action::RequestReopen => {
+            if !matches!(user.role, Role::Operator | Role::Perencana) {
+                return Err(Denied(format!(
+                    "Peran {role} tidak dapat mengisi realisasi; hanya Operator dan Perencana \
+                     (dan Administrator) yang dapat."
+                )));
+            }
+            within_scope(user, in_org, target)
+        }
+        Action::Verify => {
+            if user.role != Role::Verifikator {
+                return Err(Denied(format!(
+                    "Peran {role} tidak dapat memverifikasi realisasi; hanya Verifikator (dan \
+                     Administrator) yang dapat."
+                )));
+            }
+            within_scope(user, in_org, target)
+        }
+        Action::ClosePeriod => {
+            if user.role != Role::Perencana {
+                return Err(Denied(format!(
+                    "Peran {role} tidak dapat menutup periode; hanya Perencana (dan \
+                     Administrator) yang dapat."
+                )));
+            }
+            if !in_org {
+                return Err(outside_org());
+            }
+            match &user.unit {
+                Some(scope) => Err(Denied(format!(
+                    "Menutup periode berlaku untuk seluruh organisasi, sedangkan lingkup Anda \
+                     hanya unit '{scope}' dan unit di bawahnya."
+                ))),
+                None => Ok(()),
+            }
+        }
+        Action::DecideReopen => {
+            if user.role != Role::Perencana {
+                return Err(Denied(format!(
+                    "Peran {role} tidak dapat memutuskan permintaan buka kembali; hanya \
+                     Perencana (dan Administrator) yang dapat."
+                )));
+            }
+            within_scope(user, in_org, target)
+        }
+        Action::EditTargets => can(user, Action::EditTree, target).map_err(|d| match user.role {
+            Role::Perencana => d,
+            _ => Denied(format!(
+                "Peran {role} tidak dapat mengubah target Rencana Aksi; hanya Perencana (dan \
+                 Administrator) yang dapat."
+            )),
+        }),
+        // Capaian dashboards
+        Action::ConfigureCapaian => {
+            if user.role != Role::Perencana {
+                return Err(Denied(format!(
+                    "Peran {role} tidak dapat mengubah pengaturan capaian; hanya Perencana (dan \
+                     Administrator) yang dapat."
+                )));
+            }
+            if !in_org {
+                return Err(outside_org());
+            }
+            match &user.unit {
+                Some(scope) => Err(Denied(format!(
+                    "Pengaturan capaian berlaku untuk seluruh organisasi, sedangkan lingkup Anda \
+                     hanya unit '{scope}' dan unit di bawahnya."
+                ))),
+                None => Ok(()),
+            }
+        }
         Action::EditTree => {
             if user.role != Role::Perencana {
                 return Err(Denied(format!(
@@ -106,6 +203,27 @@ pub fn can(user: &User, action: Action, target: Target<'_>) -> Result<(), Denied
                 _ => Ok(()),
             }
         }
+    }
+}
+
+/// Realisation workflow: the user's organisation, and for a unit-scoped user a target unit
+/// inside the scope (an organisation-wide target is outside a unit scope).
+fn within_scope(user: &User, in_org: bool, target: Target<'_>) -> Result<(), Denied> {
+    if !in_org {
+        return Err(outside_org());
+    }
+    match (target, &user.unit) {
+        (Target::Unit { org, unit, .. }, Some(scope)) if !in_subtree(org, scope, unit) => {
+            Err(Denied(format!(
+                "Indikator unit '{unit}' berada di luar lingkup Anda (unit '{scope}' dan unit di \
+                 bawahnya)."
+            )))
+        }
+        (Target::Org(_) | Target::System, Some(scope)) => Err(Denied(format!(
+            "Langkah ini mengenai seluruh organisasi, sedangkan lingkup Anda hanya unit \
+             '{scope}' dan unit di bawahnya."
+        ))),
+        _ => Ok(()),
     }
 }
 

@@ -661,6 +661,106 @@ fn every_route_is_covered() {
         (Method::POST, "/api/v1/users/{id}/tokens"),
         (Method::DELETE, "/api/v1/users/{id}/tokens/{token_id}"),
         (Method::GET, "/api/v1/organisations/{id}/pohon.svg"),
+        // Realisation workflow
+        (Method::GET, "/realisasi"),
+        (Method::GET, "/organisasi/{id}/realisasi"),
+        (
+            Method::GET,
+            "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}",
+        ),
+        (
+            Method::POST,
+            "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}",
+        ),
+        (
+            Method::POST,
+            "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}/ajukan",
+        ),
+        (
+            Method::POST,
+            "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}/verifikasi",
+        ),
+        (
+            Method::POST,
+            "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}/kembalikan",
+        ),
+        (
+            Method::POST,
+            "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}/buka-kembali",
+        ),
+        (
+            Method::POST,
+            "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}/bukti",
+        ),
+        (Method::GET, "/organisasi/{id}/bukti/{evidence_id}"),
+        (Method::POST, "/organisasi/{id}/bukti/{evidence_id}/hapus"),
+        (
+            Method::GET,
+            "/organisasi/{id}/indikator/{unit}/{code}/rencana-aksi/{year}",
+        ),
+        (
+            Method::POST,
+            "/organisasi/{id}/indikator/{unit}/{code}/rencana-aksi/{year}",
+        ),
+        (Method::GET, "/organisasi/{id}/periode"),
+        (
+            Method::POST,
+            "/organisasi/{id}/periode/{year}/{quarter}/tutup",
+        ),
+        (
+            Method::POST,
+            "/organisasi/{id}/periode/buka-kembali/{request_id}/setujui",
+        ),
+        (
+            Method::POST,
+            "/organisasi/{id}/periode/buka-kembali/{request_id}/tolak",
+        ),
+        (Method::GET, "/tugas"),
+        (Method::GET, "/tugas/jumlah"),
+        (
+            Method::GET,
+            "/api/v1/organisations/{id}/realisasi/{unit}/{code}/{period}",
+        ),
+        (
+            Method::PUT,
+            "/api/v1/organisations/{id}/realisasi/{unit}/{code}/{period}",
+        ),
+        (
+            Method::POST,
+            "/api/v1/organisations/{id}/realisasi/{unit}/{code}/{period}/{action}",
+        ),
+        (
+            Method::POST,
+            "/api/v1/organisations/{id}/realisasi/{unit}/{code}/{period}/bukti",
+        ),
+        (
+            Method::GET,
+            "/api/v1/organisations/{id}/bukti/{evidence_id}",
+        ),
+        (
+            Method::GET,
+            "/api/v1/organisations/{id}/rencana-aksi/{unit}/{code}/{year}",
+        ),
+        (
+            Method::PUT,
+            "/api/v1/organisations/{id}/rencana-aksi/{unit}/{code}/{year}",
+        ),
+        (Method::GET, "/organisasi/{id}/lembar-kerja"),
+        (Method::GET, "/organisasi/{id}/lembar-kerja/unggah"),
+        (Method::POST, "/organisasi/{id}/lembar-kerja/unggah"),
+        (Method::GET, "/organisasi/{id}/lembar-kerja/{token}"),
+        (
+            Method::POST,
+            "/organisasi/{id}/lembar-kerja/{token}/terapkan",
+        ),
+        (Method::POST, "/organisasi/{id}/lembar-kerja/{token}/batal"),
+        // Capaian dashboards
+        (Method::GET, "/dasbor"),
+        (Method::GET, "/organisasi/{id}/dasbor"),
+        (Method::GET, "/organisasi/{id}/indikator/{unit}/{code}"),
+        (Method::GET, "/organisasi/{id}/pengaturan-capaian"),
+        (Method::POST, "/organisasi/{id}/pengaturan-capaian"),
+        (Method::GET, "/api/v1/organisations/{id}/capaian"),
     ]
     .into_iter()
     .collect();

@@ -237,6 +237,10 @@ pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(crate::routes::api_edit::EditApiDoc::openapi());
     // API: import, users, tokens.
     doc.merge(crate::routes::api_admin::AdminApiDoc::openapi());
+    // Realisation workflow.
+    doc.merge(crate::routes::api_realisasi::RealisasiApiDoc::openapi());
+    // Capaian dashboards.
+    doc.merge(crate::routes::api_capaian::CapaianApiDoc::openapi());
     Json(doc)
 }
 

@@ -92,6 +92,7 @@ pub(crate) async fn query(
         since: since.map(at),
         until: until.and_then(|d| d.succ_opt()).map(at),
         limit: Some(LIMIT),
+        entity_id: None,
     };
     let mut records = state.store.audit_log(&filter).await?;
     if let Some(key) = blank(&q.unit) {

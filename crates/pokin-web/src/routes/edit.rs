@@ -220,7 +220,7 @@ fn store_error(e: StoreError, field: &str) -> Error {
     }
 }
 
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
@@ -229,7 +229,7 @@ fn capitalise(s: &str) -> String {
 
 /// Accepts a JSON string, number or boolean as text (forms send text; JSON clients may send
 /// `"weight": 2`).
-fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(s) => s,
@@ -719,6 +719,16 @@ impl IndicatorForm {
                 responsible: opt(&self.responsible),
                 baseline,
                 decimals,
+                // Not on this form: an edit keeps the indicator's periodisation.
+                periodisation: editing.and_then(|id| {
+                    unit.ids
+                        .objectives
+                        .iter()
+                        .zip(&unit.unit.objectives)
+                        .flat_map(|(ids, o)| ids.indicators.iter().zip(&o.indicators))
+                        .find(|(ids, _)| ids.id == id)
+                        .and_then(|(_, i)| i.periodisation)
+                }),
                 position: None,
             },
             targets,

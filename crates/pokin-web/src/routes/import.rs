@@ -10,9 +10,9 @@
 //!   of UTF-8.
 //! - **CSRF**: the form posts `multipart/form-data` to `/impor?_csrf=TOKEN`; the middleware checks
 //!   that query token for multipart requests only (see [`crate::auth`]).
-//! - **Pending imports live in memory** ([`PendingImports`], in [`AppState`]): keyed by a random
-//!   256-bit token, bound to the session that uploaded, expiring after 30 minutes, a few per
-//!   session. Confirming imports exactly the [`Organisation`] that was previewed. Memory rather
+//! - **Pending imports live in memory** ([`PendingImports`], in [`AppState`], the mechanism
+//!   shared with the bulk workbook in [`super::pending`]): keyed by a random 256-bit token,
+//!   bound to the session that uploaded, expiring after 30 minutes, a few per session. Confirming imports exactly the [`Organisation`] that was previewed. Memory rather
 //!   than a table because a preview is a transient, per-session thing: storing it would need a
 //!   migration, would write unconfirmed agency data to the database (and its audit log), and
 //!   would outlive the session it belongs to; losing previews on a restart only means uploading
@@ -35,8 +35,7 @@ use pokin_import::{Format, ImportReport};
 use pokin_store::{ImportMode, User};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::OnceLock;
 
 /// The largest file (or pasted text) accepted.
 pub const MAX_UPLOAD: usize = 2 * 1024 * 1024;
@@ -47,12 +46,7 @@ pub fn body_limit() -> axum::extract::DefaultBodyLimit {
     axum::extract::DefaultBodyLimit::max(BODY_LIMIT)
 }
 
-/// How long a preview waits for confirmation.
-const TTL: Duration = Duration::from_secs(30 * 60);
-/// Previews kept per session; an older one is dropped for a new one.
-pub const MAX_PER_SESSION: usize = 3;
-/// Previews kept in all; the oldest is dropped for a new one.
-pub const MAX_TOTAL: usize = 64;
+pub use super::pending::{MAX_PER_SESSION, MAX_TOTAL};
 
 /// The Indonesian dictionary, loaded once (when installed).
 static SPELLER: OnceLock<Option<Speller>> = OnceLock::new();
@@ -102,101 +96,27 @@ fn allowed(user: &User, dest: &Destination) -> Result<(), Error> {
 
 /// An uploaded file waiting for confirmation.
 struct Pending {
-    user_id: i64,
-    session_id: i64,
-    created: Instant,
     destination: Destination,
     /// `Some` when the file can be imported: exactly what confirmation writes.
     organisation: Option<Organisation>,
     preview: Preview,
 }
 
-/// Uploaded files in preview, by token (see the module docs).
-#[derive(Default)]
-pub struct PendingImports {
-    map: Mutex<HashMap<String, Pending>>,
-}
-
-impl PendingImports {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
-        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        map.retain(|_, p| p.created.elapsed() < TTL);
-        map
+impl super::pending::PendingKind for Pending {
+    fn gone() -> Error {
+        gone()
     }
 
-    fn insert(&self, token: String, pending: Pending) {
-        let mut map = self.lock();
-        let oldest = |map: &HashMap<String, Pending>, session: Option<i64>| {
-            map.iter()
-                .filter(|(_, p)| session.is_none_or(|s| p.session_id == s))
-                .min_by_key(|(_, p)| p.created)
-                .map(|(k, _)| k.clone())
-        };
-        while map
-            .values()
-            .filter(|p| p.session_id == pending.session_id)
-            .count()
-            >= MAX_PER_SESSION
-        {
-            match oldest(&map, Some(pending.session_id)) {
-                Some(k) => map.remove(&k),
-                None => break,
-            };
-        }
-        while map.len() >= MAX_TOTAL {
-            match oldest(&map, None) {
-                Some(k) => map.remove(&k),
-                None => break,
-            };
-        }
-        map.insert(token, pending);
-    }
-
-    /// Takes the preview `token` out if it belongs to this session (put it back with
-    /// [`PendingImports::put_back`] when it stays).
-    fn take(&self, token: &str, user: &User, session_id: i64) -> Result<Pending, Error> {
-        let mut map = self.lock();
-        owned(map.get(token), user, session_id)?;
-        map.remove(token).ok_or_else(gone)
-    }
-
-    /// Runs `f` on the preview `token` if it belongs to this session.
-    fn with<R>(
-        &self,
-        token: &str,
-        user: &User,
-        session_id: i64,
-        f: impl FnOnce(&Pending) -> R,
-    ) -> Result<R, Error> {
-        let map = self.lock();
-        Ok(f(owned(map.get(token), user, session_id)?))
-    }
-
-    fn put_back(&self, token: String, pending: Pending) {
-        self.lock().insert(token, pending);
-    }
-
-    /// How many previews are waiting (for tests and diagnostics).
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// The preview, if it exists and belongs to this user's session.
-fn owned<'a>(p: Option<&'a Pending>, user: &User, session_id: i64) -> Result<&'a Pending, Error> {
-    let p = p.ok_or_else(gone)?;
-    if p.user_id != user.id || p.session_id != session_id {
-        return Err(Error::forbidden(
+    fn other_session() -> Error {
+        Error::forbidden(
             "Pratinjau impor ini dibuat dari sesi lain, sehingga tidak dapat dibuka, \
              dikonfirmasi atau dibatalkan dari sesi ini. Unggah berkasnya lagi dari sesi Anda.",
-        ));
+        )
     }
-    Ok(p)
 }
+
+/// Uploaded files in preview, by token (see the module docs): the shared store of previews.
+pub type PendingImports = super::pending::PendingStore;
 
 fn gone() -> Error {
     Error::not_found(
@@ -205,7 +125,7 @@ fn gone() -> Error {
     )
 }
 
-fn session_id(s: &CurrentSession) -> Result<i64, Error> {
+pub(crate) fn session_id(s: &CurrentSession) -> Result<i64, Error> {
     s.0.as_ref().map(|s| s.id).ok_or(Error::Unauthenticated)
 }
 
@@ -444,10 +364,9 @@ pub async fn upload(
     let token = random_token()?;
     state.imports.insert(
         token.clone(),
+        &current.user,
+        session_id,
         Pending {
-            user_id: current.user.id,
-            session_id,
-            created: Instant::now(),
             destination,
             organisation: reading.organisation,
             preview,
@@ -938,11 +857,14 @@ pub async fn preview(
     Query(q): Query<FilterQuery>,
 ) -> Result<Response, Error> {
     own_tree(&current.user)?;
-    state
-        .imports
-        .with(&token, &current.user, session_id(&session)?, |pending| {
+    state.imports.with(
+        &token,
+        &current.user,
+        session_id(&session)?,
+        |pending: &Pending| {
             render_preview(&current, &token, pending, &q.tampil, StatusCode::OK, None)
-        })?
+        },
+    )?
 }
 
 /// `POST /impor/{token}/konfirmasi`: imports exactly what was previewed, in one audited
@@ -955,30 +877,31 @@ pub async fn confirm(
 ) -> Result<Response, Error> {
     own_tree(&current.user)?;
     // Taken out while it is imported, so two confirmations cannot both write.
-    let pending = state
+    let taken = state
         .imports
-        .take(&token, &current.user, session_id(&session)?)?;
-    let result = import(&state, &current, &pending).await;
+        .take::<Pending>(&token, &current.user, session_id(&session)?)?;
+    let pending = &taken.value;
+    let result = import(&state, &current, pending).await;
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/organisasi/{id}#diimpor")).into_response()),
         Err(Error::Forbidden(why)) => {
-            state.imports.put_back(token, pending);
+            state.imports.put_back(token, taken);
             Err(Error::Forbidden(why))
         }
         Err(Error::Unprocessable { message, .. }) => {
             let page = render_preview(
                 &current,
                 &token,
-                &pending,
+                pending,
                 "",
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(message),
             );
-            state.imports.put_back(token, pending);
+            state.imports.put_back(token, taken);
             page
         }
         Err(other) => {
-            state.imports.put_back(token, pending);
+            state.imports.put_back(token, taken);
             Err(other)
         }
     }
@@ -1046,7 +969,7 @@ pub async fn cancel(
     own_tree(&current.user)?;
     state
         .imports
-        .take(&token, &current.user, session_id(&session)?)?;
+        .take::<Pending>(&token, &current.user, session_id(&session)?)?;
     Ok(Redirect::to("/impor").into_response())
 }
 

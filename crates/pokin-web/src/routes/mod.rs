@@ -13,6 +13,18 @@ pub mod pohon;
 pub mod session;
 pub mod tokens;
 pub mod users;
+// Capaian dashboards
+pub mod api_capaian;
+pub mod dasbor;
+pub mod indikator;
+// Realisation workflow
+pub mod api_realisasi;
+pub mod pending; // previews waiting for confirmation (import, workbook)
+pub mod periode;
+pub mod realisasi;
+pub mod rencana_aksi;
+pub mod tugas;
+pub mod workbook;
 
 use crate::{AppState, Error, assets, auth};
 use axum::Router;
@@ -89,6 +101,19 @@ const TOKEN_IMPORT: &str = "token API; admin (organisasi baru atau ganti); peren
 const TOKEN_ADMIN: &str = "token API; admin";
 // (end of API: import, users, tokens)
 const TOKEN_AUDIT: &str = "token API; admin (semua), inspektorat dan perencana (organisasinya)";
+// Capaian dashboards (see `permission::Action::ConfigureCapaian`)
+const CONFIGURE_CAPAIAN: &str = "perencana (organisasinya, tanpa lingkup unit), admin";
+// Realisation workflow (see `permission`)
+const ENTER: &str = "operator dan perencana (organisasinya / subtree), admin";
+const VERIFY: &str = "verifikator (organisasinya / subtree), admin";
+const TOKEN_ENTER_OR_VERIFY: &str = "token API; operator/perencana (ajukan) dan verifikator (verifikasi, kembalikan), dalam lingkupnya; admin";
+const TOKEN_ENTER: &str = "token API; operator dan perencana (organisasinya / subtree), admin";
+const CLOSE: &str = "perencana organisasi (tanpa lingkup unit), admin";
+const DECIDE: &str = "perencana (organisasinya / subtree unit indikatornya), admin";
+const TASKS: &str = "pengguna yang masuk (isi menurut peran dan lingkupnya)";
+const WORKBOOK: &str = "perencana (sel target) dan operator (sel realisasi), dalam lingkupnya; admin; \
+     pratinjau hanya dari sesi yang mengunggahnya";
+// (end of Realisation workflow)
 
 fn routes() -> Routes {
     Routes {
@@ -382,6 +407,170 @@ fn routes() -> Routes {
         api_admin::pohon_svg,
     )
     // (end of API: import, users, tokens)
+    // Realisation workflow
+    .get("/realisasi", LOGGED_IN, realisasi::mine)
+    .get("/organisasi/{id}/realisasi", READ, realisasi::overview)
+    .get(
+        "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}",
+        READ,
+        realisasi::show,
+    )
+    .post(
+        "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}",
+        ENTER,
+        realisasi::save_form,
+    )
+    .post(
+        "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}/ajukan",
+        ENTER,
+        realisasi::submit,
+    )
+    .post(
+        "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}/verifikasi",
+        VERIFY,
+        realisasi::verify,
+    )
+    .post(
+        "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}/kembalikan",
+        VERIFY,
+        realisasi::give_back,
+    )
+    .post(
+        "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}/buka-kembali",
+        ENTER,
+        realisasi::reopen,
+    )
+    .post(
+        "/organisasi/{id}/indikator/{unit}/{code}/realisasi/{period}/bukti",
+        ENTER,
+        realisasi::upload.layer(realisasi::evidence_body_limit()),
+    )
+    .get(
+        "/organisasi/{id}/bukti/{evidence_id}",
+        READ,
+        realisasi::download,
+    )
+    .post(
+        "/organisasi/{id}/bukti/{evidence_id}/hapus",
+        ENTER,
+        realisasi::delete_evidence,
+    )
+    .get(
+        "/organisasi/{id}/indikator/{unit}/{code}/rencana-aksi/{year}",
+        READ,
+        rencana_aksi::show,
+    )
+    .post(
+        "/organisasi/{id}/indikator/{unit}/{code}/rencana-aksi/{year}",
+        EDIT,
+        rencana_aksi::save,
+    )
+    .get("/organisasi/{id}/periode", READ, periode::show)
+    .post(
+        "/organisasi/{id}/periode/{year}/{quarter}/tutup",
+        CLOSE,
+        periode::close,
+    )
+    .post(
+        "/organisasi/{id}/periode/buka-kembali/{request_id}/setujui",
+        DECIDE,
+        periode::approve,
+    )
+    .post(
+        "/organisasi/{id}/periode/buka-kembali/{request_id}/tolak",
+        DECIDE,
+        periode::refuse,
+    )
+    .get("/organisasi/{id}/lembar-kerja", READ, workbook::download)
+    .get(
+        "/organisasi/{id}/lembar-kerja/unggah",
+        WORKBOOK,
+        workbook::form,
+    )
+    .post(
+        "/organisasi/{id}/lembar-kerja/unggah",
+        WORKBOOK,
+        workbook::upload.layer(workbook::body_limit()),
+    )
+    .get(
+        "/organisasi/{id}/lembar-kerja/{token}",
+        WORKBOOK,
+        workbook::preview,
+    )
+    .post(
+        "/organisasi/{id}/lembar-kerja/{token}/terapkan",
+        WORKBOOK,
+        workbook::apply,
+    )
+    .post(
+        "/organisasi/{id}/lembar-kerja/{token}/batal",
+        WORKBOOK,
+        workbook::cancel,
+    )
+    .get("/tugas", TASKS, tugas::page)
+    .get("/tugas/jumlah", TASKS, tugas::count)
+    .get(
+        "/api/v1/organisations/{id}/realisasi/{unit}/{code}/{period}",
+        TOKEN_READ,
+        api_realisasi::get_realisation,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/organisations/{id}/realisasi/{unit}/{code}/{period}",
+        TOKEN_ENTER,
+        api_realisasi::put_realisation,
+    )
+    .post(
+        "/api/v1/organisations/{id}/realisasi/{unit}/{code}/{period}/{action}",
+        TOKEN_ENTER_OR_VERIFY,
+        api_realisasi::post_step,
+    )
+    .post(
+        "/api/v1/organisations/{id}/realisasi/{unit}/{code}/{period}/bukti",
+        TOKEN_ENTER,
+        api_realisasi::post_evidence.layer(realisasi::evidence_body_limit()),
+    )
+    .get(
+        "/api/v1/organisations/{id}/bukti/{evidence_id}",
+        TOKEN_READ,
+        api_realisasi::get_evidence,
+    )
+    .get(
+        "/api/v1/organisations/{id}/rencana-aksi/{unit}/{code}/{year}",
+        TOKEN_READ,
+        api_realisasi::get_targets,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/organisations/{id}/rencana-aksi/{unit}/{code}/{year}",
+        TOKEN_EDIT,
+        api_realisasi::put_targets,
+    )
+    // (end of Realisation workflow)
+    // Capaian dashboards
+    .get("/dasbor", LOGGED_IN, dasbor::mine)
+    .get("/organisasi/{id}/dasbor", READ, dasbor::page)
+    .get(
+        "/organisasi/{id}/indikator/{unit}/{code}",
+        READ,
+        indikator::page,
+    )
+    .get(
+        "/organisasi/{id}/pengaturan-capaian",
+        CONFIGURE_CAPAIAN,
+        dasbor::settings_form,
+    )
+    .post(
+        "/organisasi/{id}/pengaturan-capaian",
+        CONFIGURE_CAPAIAN,
+        dasbor::settings_save,
+    )
+    .get(
+        "/api/v1/organisations/{id}/capaian",
+        TOKEN_READ,
+        api_capaian::capaian,
+    )
+    // (end of Capaian dashboards)
     .get("/api/openapi.json", ANYONE, api::openapi_json)
 }
 

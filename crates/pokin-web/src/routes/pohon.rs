@@ -8,10 +8,17 @@
 //! - `indikator=0` (also `tidak`, `false`, `off`): without indicators; any other value shows them.
 //! - `cari=TEXT` (page): the search the page opens with (applied in the browser).
 //! - `unduh=1` (SVG): served as an attachment, "download as SVG".
+//! - `warna=capaian` (page and SVG; capaian dashboards): the heat tree. Objectives are filled with
+//!   the colour of their predicate and carry a label with their capaian and their supporters'
+//!   mean (`87,50% · dukungan 92,10%`, `belum dilaporkan`), with the bands as a legend; the span
+//!   is `tahun=Y` (default: this year) and optionally `triwulan=1..4`, as on the dashboard. Only
+//!   with `warna=capaian` are `tahun`/`triwulan` read, and then a bad value is a 422.
 //!
 //! The details partial takes `unit=KEY[&sasaran=CODE[&indikator=CODE]]`: without `unit`, or with
 //! `indikator` but no `sasaran`, it answers 422; a unit, objective or indicator that does not
 //! exist is a 404. Every message is Indonesian.
+//! An objective's or indicator's details also show its capaian for `tahun`/`triwulan` (the page
+//! passes its own; default: this year), with a link to the indicator's page.
 
 use super::organisations::readable;
 use super::organisations::{IndicatorView, LinkView, indicator_view, link};
@@ -24,6 +31,10 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use pokin_docs::pohon::{PohonOptions, render_svg};
+// Capaian dashboards: the heat tree.
+use crate::capaian::{CapaianView, OrgCapaian, SpanChoice, legend_in, objective_badge, today};
+use crate::routes::dasbor::SpanForm;
+use pokin_docs::chart::{predicate_legend, predicate_tint};
 use pokin_domain::{Organisation, Unit, UnitKey};
 use std::collections::BTreeSet;
 
@@ -71,6 +82,17 @@ impl Query {
         )
     }
 
+    /// Capaian dashboards: `warna=capaian`, the heat tree.
+    fn heat(&self) -> bool {
+        self.get("warna")
+            .is_some_and(|v| v.eq_ignore_ascii_case("capaian"))
+    }
+
+    /// Capaian dashboards: the span of `tahun` and `triwulan`.
+    fn span(&self) -> Result<SpanChoice, Error> {
+        SpanChoice::parse(self.get("tahun"), self.get("triwulan"), today())
+    }
+
     fn options(&self, org: &Organisation) -> PohonOptions {
         PohonOptions {
             collapsed: self.collapsed(org),
@@ -80,8 +102,67 @@ impl Query {
     }
 }
 
+/// Capaian dashboards: the heat tree's span and legend, for the page.
+struct Heat {
+    choice: SpanChoice,
+    legend: Vec<(String, String, String)>,
+}
+
+/// The organisation and the diagram's options for a query. With `warna=capaian`, objectives are
+/// filled with their predicate's colour and labelled with their capaian and their supporters'
+/// mean, computed by [`OrgCapaian`] like the dashboards.
+async fn prepare(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+    q: &Query,
+) -> Result<(Organisation, PohonOptions, Option<Heat>), Error> {
+    if !q.heat() {
+        let org = readable(state, current, id).await?;
+        let opts = q.options(&org);
+        return Ok((org, opts, None));
+    }
+    let choice = q.span()?;
+    let c = OrgCapaian::load(state, &current.user, id, choice).await?;
+    let mut opts = q.options(&c.org);
+    let bands = c.bands();
+    let levels = bands.bands().len();
+    for (u, uc) in c.org.units.iter().zip(&c.measure.roll_up.units) {
+        for oc in &uc.objectives {
+            let key = (u.key.clone(), oc.code.clone());
+            let level = oc.capaian().predicate(bands).map(|p| p.level);
+            opts.fills
+                .insert(key.clone(), predicate_tint(level, levels).to_owned());
+            opts.badges.insert(
+                key,
+                objective_badge(oc.capaian(), oc.supporters.as_ref().map(|s| &s.capaian)),
+            );
+        }
+    }
+    opts.legend = predicate_legend(bands, predicate_tint);
+    let heading = c.org.title.clone().unwrap_or_else(|| c.org.name.clone());
+    opts.title = Some(format!("{heading} · capaian {}", choice.label()));
+    let heat = Heat {
+        choice,
+        legend: legend_in(bands, predicate_tint),
+    };
+    Ok((c.org, opts, Some(heat)))
+}
+
 /// `GET /pohon`: the diagram of the user's own organisation (or of the only one an admin has).
 pub async fn mine(State(state): State<AppState>, current: CurrentUser) -> Result<Response, Error> {
+    Ok(match own_organisation(&state, &current).await? {
+        Some(id) => Redirect::to(&format!("/organisasi/{id}/pohon")).into_response(),
+        None => Redirect::to("/organisasi").into_response(),
+    })
+}
+
+/// The user's own organisation, or the only one an admin may read (shared by `/pohon` and
+/// `/dasbor`).
+pub(crate) async fn own_organisation(
+    state: &AppState,
+    current: &CurrentUser,
+) -> Result<Option<i64>, Error> {
     let id = match current.user.org_id {
         Some(id) => Some(id),
         None => {
@@ -99,10 +180,7 @@ pub async fn mine(State(state): State<AppState>, current: CurrentUser) -> Result
             }
         }
     };
-    Ok(match id {
-        Some(id) => Redirect::to(&format!("/organisasi/{id}/pohon")).into_response(),
-        None => Redirect::to("/organisasi").into_response(),
-    })
+    Ok(id)
 }
 
 #[derive(Template)]
@@ -122,6 +200,12 @@ struct PohonPage {
     collapsible: String,
     show_indicators: bool,
     units: usize,
+    // Capaian dashboards: the heat tree.
+    /// `warna=capaian&tahun=…[&triwulan=…]` when the heat tree is on, else empty.
+    heat_query: String,
+    heat_label: Option<String>,
+    heat_legend: Vec<(String, String, String)>,
+    span_form: SpanForm,
 }
 
 /// `GET /organisasi/{id}/pohon`.
@@ -131,9 +215,8 @@ pub async fn page(
     Path(id): Path<i64>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, Error> {
-    let org = readable(&state, &current, id).await?;
     let q = Query::parse(raw);
-    let opts = q.options(&org);
+    let (org, opts, heat) = prepare(&state, &current, id, &q).await?;
     let svg = without_style(render_svg(&org, &opts));
     let has_children = |u: &Unit| org.children(Some(&u.key)).next().is_some();
     let collapsible = org
@@ -164,6 +247,22 @@ pub async fn page(
         collapsible,
         show_indicators: opts.show_indicators,
         units: org.units.len(),
+        heat_query: heat.as_ref().map_or_else(String::new, |h| {
+            format!("warna=capaian&{}", h.choice.query())
+        }),
+        heat_label: heat.as_ref().map(|h| h.choice.label()),
+        span_form: SpanForm::new(
+            format!("/organisasi/{id}/pohon"),
+            &org,
+            heat.as_ref().map_or(
+                SpanChoice {
+                    year: chrono::Datelike::year(&today()),
+                    quarter: None,
+                },
+                |h| h.choice,
+            ),
+        ),
+        heat_legend: heat.map(|h| h.legend).unwrap_or_default(),
     })
 }
 
@@ -194,9 +293,9 @@ pub(crate) async fn svg_response(
     id: i64,
     raw: Option<String>,
 ) -> Result<Response, Error> {
-    let org = readable(state, current, id).await?;
     let q = Query::parse(raw);
-    let body = render_svg(&org, &q.options(&org));
+    let (org, opts, _) = prepare(state, current, id, &q).await?;
+    let body = render_svg(&org, &opts);
     let mut response = (
         [
             (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
@@ -233,7 +332,21 @@ struct ObjectiveDetail {
     statement: String,
     supports: Vec<LinkView>,
     supported_by: Vec<LinkView>,
-    indicators: Vec<(String, String)>,
+    /// Code, name and (capaian dashboards) capaian.
+    indicators: Vec<(String, String, Option<CapaianView>)>,
+}
+
+/// Capaian dashboards: the capaian shown in the details panel.
+struct DetailCapaian {
+    /// `Tahun 2026`, `s.d. TW II 2026`.
+    label: String,
+    /// The objective's (or the indicator's) own.
+    own: CapaianView,
+    /// The objective's supporters' mean, when something supports it.
+    support: Option<CapaianView>,
+    /// The indicator's target and realisation compared, formatted.
+    target: Option<String>,
+    realisation: Option<String>,
 }
 
 #[derive(Template)]
@@ -245,6 +358,8 @@ struct DetailPartial {
     unit: Option<UnitDetail>,
     objective: Option<ObjectiveDetail>,
     indicator: Option<IndicatorView>,
+    /// Capaian dashboards: the objective's or indicator's capaian.
+    capaian: Option<DetailCapaian>,
 }
 
 fn unit_detail(org: &Organisation, unit: &Unit) -> UnitDetail {
@@ -299,7 +414,7 @@ fn objective_detail(
         indicators: o
             .indicators
             .iter()
-            .map(|i| (i.code.to_string(), i.name.clone()))
+            .map(|i| (i.code.to_string(), i.name.clone(), None))
             .collect(),
     }
 }
@@ -311,8 +426,20 @@ pub async fn detail(
     Path(id): Path<i64>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, Error> {
-    let org = readable(&state, &current, id).await?;
     let q = Query::parse(raw);
+    // Capaian dashboards: an objective's or indicator's details show its capaian.
+    let measured = match q.get("sasaran") {
+        Some(_) => Some(OrgCapaian::load(&state, &current.user, id, q.span()?).await?),
+        None => None,
+    };
+    let loaded;
+    let org = match &measured {
+        Some(c) => &c.org,
+        None => {
+            loaded = readable(&state, &current, id).await?;
+            &loaded
+        }
+    };
     let key = q.get("unit").ok_or_else(|| {
         Error::field(
             "unit",
@@ -330,6 +457,7 @@ pub async fn detail(
         unit: None,
         objective: None,
         indicator: None,
+        capaian: None,
     };
     let (sasaran, indikator) = (q.get("sasaran"), q.get("indikator"));
     let Some(code) = sasaran else {
@@ -339,7 +467,7 @@ pub async fn detail(
                 "Parameter 'indikator' memerlukan 'sasaran': sebutkan kode sasaran indikator itu.",
             ));
         }
-        partial.unit = Some(unit_detail(&org, unit));
+        partial.unit = Some(unit_detail(org, unit));
         return render(&partial);
     };
     let objective = unit
@@ -365,7 +493,59 @@ pub async fn detail(
             })?;
         partial.indicator = Some(indicator_view(indicator));
     }
-    partial.objective = Some(objective_detail(&org, unit, objective));
+    let mut detail = objective_detail(org, unit, objective);
+    if let Some(c) = &measured {
+        let bands = c.bands();
+        let label = c.choice.label();
+        let measure_of = |code: &pokin_domain::Code| c.measure.indicator(&unit.key, code);
+        for (ic, _, cap) in &mut detail.indicators {
+            if let Some(m) = pokin_domain::Code::parse(ic)
+                .ok()
+                .as_ref()
+                .and_then(measure_of)
+            {
+                *cap = Some(CapaianView::new(&m.capaian, bands));
+            }
+        }
+        partial.capaian = match indikator.and_then(|i| pokin_domain::Code::parse(i).ok()) {
+            Some(icode) => objective
+                .indicators
+                .iter()
+                .find(|i| i.code == icode)
+                .and_then(|i| measure_of(&i.code).map(|m| (i, m)))
+                .map(|(i, m)| DetailCapaian {
+                    label,
+                    own: CapaianView::new(&m.capaian, bands),
+                    support: None,
+                    target: m
+                        .target
+                        .as_ref()
+                        .map(|t| pokin_domain::format::target(t, i.satuan.as_deref(), i.decimals)),
+                    realisation: m.realisation.as_ref().map(|r| {
+                        crate::routes::api_capaian::realisation_text(
+                            r,
+                            i.satuan.as_deref(),
+                            i.decimals,
+                        )
+                    }),
+                }),
+            None => c
+                .measure
+                .roll_up
+                .objective(&unit.key, &objective.code)
+                .map(|oc| DetailCapaian {
+                    label,
+                    own: CapaianView::new(oc.capaian(), bands),
+                    support: oc
+                        .supporters
+                        .as_ref()
+                        .map(|s| CapaianView::new(&s.capaian, bands)),
+                    target: None,
+                    realisation: None,
+                }),
+        };
+    }
+    partial.objective = Some(detail);
     render(&partial)
 }
 

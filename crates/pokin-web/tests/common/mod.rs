@@ -97,7 +97,11 @@ pub fn org(name: &str) -> pokin_domain::Organisation {
 }
 
 pub async fn setup_on(url: &str, dir: tempfile::TempDir) -> TestApp {
-    let store = Store::connect(url).await.expect("store");
+    // Realisation workflow: evidence files go to the test's temporary folder.
+    let store = Store::connect(url)
+        .await
+        .expect("store")
+        .with_evidence_dir(dir.path().join("bukti"));
     let org_id = store
         .import_organisation(
             "tester",
