@@ -21,7 +21,7 @@ pub const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../assets/vendor/htmx-2.0.11.min.js"),
     },
     Asset {
-        name: "app-1.css",
+        name: "app-2.css",
         content_type: "text/css; charset=utf-8",
         bytes: include_bytes!("../assets/app.css"),
     },
@@ -37,7 +37,7 @@ pub const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../assets/edit.js"),
     },
     Asset {
-        name: "pohon-1.js",
+        name: "pohon-2.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../assets/pohon.js"),
     },

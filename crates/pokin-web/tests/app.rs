@@ -431,7 +431,7 @@ async fn api_with_and_without_token() {
 async fn security_headers_assets_and_404() {
     let t = setup().await;
     let s = t.login("admin").await;
-    for path in ["/masuk", "/organisasi", "/tidak-ada", "/aset/app-1.css"] {
+    for path in ["/masuk", "/organisasi", "/tidak-ada", "/aset/app-2.css"] {
         let r = t.get(path, Some(&s)).await;
         let h = &r.headers;
         let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
