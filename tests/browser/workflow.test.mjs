@@ -41,7 +41,7 @@ test("realisation workflow: fill, submit, return, correct, verify; capaian and a
     await login(page, "op.tenaga-kerja");
     await page.goto(realisationPath(id));
     await page.getByRole("heading", { level: 1, name: /Realisasi IK1\.1 · TW IV 2026/ }).waitFor();
-    assert.equal(await status(page), "draft");
+    assert.equal(await status(page), "kosong", "nothing entered yet");
     await page.locator("#f-nilai").fill("10,5");
     await page.locator("#f-kendala").fill("Bursa kerja triwulan IV diundur ke Desember.");
     await Promise.all([page.waitForURL(/realisasi\/2026-tw4/), page.locator("#btn-simpan").click()]);
@@ -98,7 +98,7 @@ test("realisation workflow: fill, submit, return, correct, verify; capaian and a
     const after = await badge(page, id);
     assert.notEqual(after, before, "the objective's badge changed");
     await page.goto(`/organisasi/${id}/indikator/${UNIT}/${CODE}`);
-    await page.getByText("90,00%").first().waitFor();
+    await page.locator("td", { hasText: "90,00%" }).first().waitFor();
     await page.goto(`/organisasi/${id}/dasbor?tahun=2026`);
     await page.getByRole("heading", { level: 1 }).waitFor();
     const unitRow = page.locator("tr", { hasText: "Bidang Tenaga Kerja" }).first();

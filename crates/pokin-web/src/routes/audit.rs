@@ -232,6 +232,13 @@ const ENTITIES: &[&str] = &[
     entity::USER,
     entity::SESSION,
     entity::API_TOKEN,
+    entity::PERIOD_TARGET,
+    entity::REALISATION,
+    entity::EVIDENCE,
+    entity::PERIOD,
+    entity::REOPEN_REQUEST,
+    entity::SETTINGS,
+    entity::MEASUREMENT_BATCH,
 ];
 
 /// What an entity is called in Indonesian.
@@ -247,6 +254,13 @@ pub(crate) fn entity_label(e: &str) -> &str {
         entity::USER => "pengguna",
         entity::SESSION => "sesi",
         entity::API_TOKEN => "token API",
+        entity::PERIOD_TARGET => "target rencana aksi",
+        entity::REALISATION => "realisasi",
+        entity::EVIDENCE => "bukti dukung",
+        entity::PERIOD => "periode",
+        entity::REOPEN_REQUEST => "permintaan buka kembali",
+        entity::SETTINGS => "pengaturan capaian",
+        entity::MEASUREMENT_BATCH => "lembar kerja",
         other => other,
     }
 }
