@@ -23,6 +23,15 @@ const PAGES = [
   ["12-api-docs", "/api/docs", null],
   ["13-sasaran-baru", (org) => `/organisasi/${org}/unit/seksi-industri-agro/sasaran/baru`, "admin"],
   ["14-impor", "/impor", "admin"],
+  ["15-dasbor", (org) => `/organisasi/${org}/dasbor?tahun=2026&triwulan=3`, "kadis"],
+  ["16-pohon-capaian", (org) => `/organisasi/${org}/pohon?warna=capaian&tahun=2026&triwulan=3`, "kadis"],
+  ["17-indikator", (org) => `/organisasi/${org}/indikator/bidang-tenaga-kerja/IK1.1`, "op.tenaga-kerja"],
+  ["18-realisasi", (org) => `/organisasi/${org}/indikator/bidang-tenaga-kerja/IK1.1/realisasi/2026-tw3`, "op.tenaga-kerja"],
+  ["19-ringkasan-realisasi", (org) => `/organisasi/${org}/realisasi?tahun=2026`, "perencana"],
+  ["20-periode", (org) => `/organisasi/${org}/periode`, "perencana"],
+  ["21-tugas-saya", "/tugas", "kabid.tenaga-kerja"],
+  ["22-lembar-kerja", (org) => `/organisasi/${org}/lembar-kerja/unggah`, "perencana"],
+  ["23-pengaturan-capaian", (org) => `/organisasi/${org}/pengaturan-capaian`, "perencana"],
 ];
 
 for (const [device, phone] of [
