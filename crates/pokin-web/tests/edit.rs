@@ -493,6 +493,7 @@ async fn perencana_and_admin_edit_everything_audited_once() {
                     ("satuan", "%"),
                     ("polarity", "positive"),
                     ("aggregation", "nilai_akhir"),
+                    ("periodisation", "bulanan"),
                     ("definition", "Def"),
                     ("formula", "a/b"),
                     ("data_source", "SIMPEL"),
@@ -519,6 +520,10 @@ async fn perencana_and_admin_edit_everything_audited_once() {
             let ind = &stored.units[0].objectives[0].indicators[0];
             assert_eq!(ind.name, "Persentase <script>x</script>");
             assert!(ind.iku);
+            assert_eq!(
+                ind.periodisation,
+                Some(pokin_domain::capaian::Periodisation::Bulanan)
+            );
             assert_eq!(ind.targets[&2025], pokin_domain::TargetValue::Number(85.5));
             assert_eq!(
                 ind.targets[&2026],

@@ -22,6 +22,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use pokin_domain::capaian::Periodisation;
 use pokin_domain::format::{parse_number, parse_value, value_text};
 use pokin_domain::{
     Aggregation, Appointment, Code, Indicator, Nip, Objective, Official, Polarity, TargetValue,
@@ -542,6 +543,9 @@ pub struct IndicatorForm {
     /// kumulatif, nilai_akhir, rata_rata, or empty.
     #[serde(deserialize_with = "lenient")]
     pub aggregation: String,
+    /// triwulan (also empty: the default) or bulanan.
+    #[serde(deserialize_with = "lenient")]
+    pub periodisation: String,
     #[serde(deserialize_with = "lenient")]
     pub definition: String,
     #[serde(deserialize_with = "lenient")]
@@ -578,6 +582,10 @@ impl IndicatorForm {
                 .aggregation
                 .map(|a| a.as_str().to_owned())
                 .unwrap_or_default(),
+            periodisation: i
+                .periodisation
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
             definition: i.definition.clone().unwrap_or_default(),
             formula: i.formula.clone().unwrap_or_default(),
             data_source: i.data_source.clone().unwrap_or_default(),
@@ -604,6 +612,7 @@ impl IndicatorForm {
             satuan: get("satuan"),
             polarity: get("polarity"),
             aggregation: get("aggregation"),
+            periodisation: get("periodisation"),
             definition: get("definition"),
             formula: get("formula"),
             data_source: get("data_source"),
@@ -662,6 +671,10 @@ impl IndicatorForm {
         if aggregation == Some(None) {
             p.add("aggregation", "Pilih cara agregasi dari daftar.");
         }
+        let periodisation = opt(&self.periodisation).map(|s| Periodisation::from_str_opt(&s));
+        if periodisation == Some(None) {
+            p.add("periodisation", "Pilih periode pelaporan dari daftar.");
+        }
         let baseline = match parse_value(&self.baseline) {
             Ok(v) => v,
             Err(m) => {
@@ -719,16 +732,10 @@ impl IndicatorForm {
                 responsible: opt(&self.responsible),
                 baseline,
                 decimals,
-                // Not on this form: an edit keeps the indicator's periodisation.
-                periodisation: editing.and_then(|id| {
-                    unit.ids
-                        .objectives
-                        .iter()
-                        .zip(&unit.unit.objectives)
-                        .flat_map(|(ids, o)| ids.indicators.iter().zip(&o.indicators))
-                        .find(|(ids, _)| ids.id == id)
-                        .and_then(|(_, i)| i.periodisation)
-                }),
+                // Quarterly is the default and is stored as such (None).
+                periodisation: periodisation
+                    .flatten()
+                    .filter(|p| *p != Periodisation::Triwulan),
                 position: None,
             },
             targets,
