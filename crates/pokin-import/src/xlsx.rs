@@ -1347,6 +1347,17 @@ fn unchanged(current: Option<&TargetValue>, new: &Parsed) -> bool {
     }
 }
 
+/// Why a typed target does not fit the kind the indicator's values have (`want`), if it does
+/// not.
+fn target_kind_problem(want: Option<Kind>, p: &Parsed) -> Option<String> {
+    let (want, v) = (want?, p.value.as_ref()?);
+    if kind(v) == want {
+        return None;
+    }
+    let seen = p.text.clone().unwrap_or_else(|| value_text(v));
+    Some(kind_message(want, &seen, false))
+}
+
 fn kind_message(expected: Kind, seen: &str, realisation: bool) -> String {
     match expected {
         Kind::Numeric => format!(
@@ -1537,17 +1548,8 @@ fn compare(
             if unchanged(current, p) {
                 continue;
             }
-            if let (Some(want), Some(v)) = (want, &p.value)
-                && kind(v) != want
-            {
-                let seen = p.text.clone().unwrap_or_else(|| value_text(v));
-                problems.push((
-                    1,
-                    SHEET_RENSTRA.into(),
-                    p.row,
-                    p.col,
-                    kind_message(want, &seen, false),
-                ));
+            if let Some(message) = target_kind_problem(want, p) {
+                problems.push((1, SHEET_RENSTRA.into(), p.row, p.col, message));
                 continue;
             }
             match slot {
@@ -1585,17 +1587,8 @@ fn compare(
             if unchanged(current, p) {
                 continue;
             }
-            if let (Some(want), Some(v)) = (want, &p.value)
-                && kind(v) != want
-            {
-                let seen = p.text.clone().unwrap_or_else(|| value_text(v));
-                problems.push((
-                    2,
-                    ra_sheet.clone(),
-                    p.row,
-                    p.col,
-                    kind_message(want, &seen, false),
-                ));
+            if let Some(message) = target_kind_problem(want, p) {
+                problems.push((2, ra_sheet.clone(), p.row, p.col, message));
                 continue;
             }
             let period = match Period::new(year, own, i as u8 + 1) {

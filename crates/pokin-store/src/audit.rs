@@ -144,6 +144,53 @@ const INSERT_AUDIT: &str = "INSERT INTO audit_log \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 impl Audit {
+    /// A record about row `id` of `entity` in organisation `org_id`.
+    pub(crate) fn row(
+        org_id: i64,
+        entity: &'static str,
+        id: i64,
+        action: AuditAction,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> Audit {
+        Audit {
+            org_id: Some(org_id),
+            entity,
+            entity_id: Some(id),
+            action,
+            before,
+            after,
+        }
+    }
+
+    /// The record of a created row (`after` = the row as stored).
+    pub(crate) fn created(org_id: i64, entity: &'static str, id: i64, after: Value) -> Audit {
+        Audit::row(org_id, entity, id, AuditAction::Create, None, Some(after))
+    }
+
+    /// The record of an updated row.
+    pub(crate) fn updated(
+        org_id: i64,
+        entity: &'static str,
+        id: i64,
+        before: Value,
+        after: Value,
+    ) -> Audit {
+        Audit::row(
+            org_id,
+            entity,
+            id,
+            AuditAction::Update,
+            Some(before),
+            Some(after),
+        )
+    }
+
+    /// The record of a deleted row (`before` = the row as it was).
+    pub(crate) fn deleted(org_id: i64, entity: &'static str, id: i64, before: Value) -> Audit {
+        Audit::row(org_id, entity, id, AuditAction::Delete, Some(before), None)
+    }
+
     /// The statement that stores this record.
     pub(crate) fn insert(
         &self,
@@ -170,6 +217,21 @@ impl Audit {
             ],
         ))
     }
+}
+
+/// A value as the JSON of an audit record's `before` or `after`.
+pub(crate) fn to_json<T: Serialize + ?Sized>(v: &T) -> Result<Value> {
+    serde_json::to_value(v)
+        .map_err(|e| StoreError::Invalid(format!("catatan audit tidak dapat dibuat: {e}")))
+}
+
+/// Adds `key: value` to a JSON object (e.g. the row of a deletion gets what was deleted with
+/// it).
+pub(crate) fn with(mut row: Value, key: &str, value: Value) -> Value {
+    if let Value::Object(map) = &mut row {
+        map.insert(key.to_owned(), value);
+    }
+    row
 }
 
 const SELECT_AUDIT: &str = "SELECT id, recorded_at, actor, org_id, entity, entity_id, action, \

@@ -23,7 +23,7 @@
 //! public edit is its own checks and writes. Targets, one per indicator and year, use `run`.
 
 use crate::Store;
-use crate::audit::{Audit, AuditAction, entity};
+use crate::audit::{Audit, AuditAction, entity, to_json, with};
 use crate::db::{Conn, Param, Record, WriteTx, params};
 use crate::error::{Result, StoreError};
 use crate::measure;
@@ -300,14 +300,14 @@ impl Edit<'_> {
                     "perubahan ditolak karena pohon kinerja menjadi tidak sah:\n{errors}"
                 )));
             }
-            let audit = Audit {
-                org_id: Some(org_id),
+            let audit = Audit::row(
+                org_id,
                 entity,
-                entity_id: Some(change.id),
-                action: change.action,
-                before: change.before,
-                after: change.after,
-            };
+                change.id,
+                change.action,
+                change.before,
+                change.after,
+            );
             Ok((value, audit))
         })
         .await
@@ -378,19 +378,6 @@ impl Edit<'_> {
         })
         .await
     }
-}
-
-fn to_json<T: Serialize>(v: &T) -> Result<Value> {
-    serde_json::to_value(v)
-        .map_err(|e| StoreError::Invalid(format!("catatan audit tidak dapat dibuat: {e}")))
-}
-
-/// Adds `key: value` to a JSON object (the row of a deletion gets what was deleted with it).
-fn with(mut row: Value, key: &str, value: Value) -> Value {
-    if let Value::Object(map) = &mut row {
-        map.insert(key.to_owned(), value);
-    }
-    row
 }
 
 /// Runs the statements of a deletion, each with `$1` the organisation and `$2` the row's id.

@@ -25,8 +25,8 @@
 //! even its audit record.
 
 use crate::Store;
-use crate::audit::{Audit, AuditAction, entity};
-use crate::db::{Conn, WriteTx, now, params};
+use crate::audit::{Audit, AuditAction, entity, to_json, with};
+use crate::db::{Conn, Record, WriteTx, now, params};
 use crate::edit::value_problem;
 use crate::error::{Result, StoreError};
 use crate::tree::{self, corrupt, value_columns, value_from};
@@ -157,32 +157,31 @@ impl Store {
         let text = serde_json::to_string(settings).map_err(|e| {
             StoreError::Invalid(format!("pengaturan pengukuran tidak dapat disimpan: {e}"))
         })?;
-        WriteTx::run(self, actor, "menyimpan pengaturan pengukuran", async |tx| {
-            tree::org_row(tx.read(), org_id).await?;
-            let stored: Option<SettingsRow> =
-                tx.read().fetch_optional(SETTINGS, params![org_id]).await?;
-            let before = settings_of(tx.read(), org_id).await?;
-            let sql = if stored.is_some() {
-                UPDATE_SETTINGS
-            } else {
-                INSERT_SETTINGS
-            };
-            tx.execute(sql, params![org_id, text.as_str(), tx_actor(actor), now()])
-                .await?;
-            let audit = Audit {
-                org_id: Some(org_id),
-                entity: entity::SETTINGS,
-                entity_id: Some(org_id),
-                action: if stored.is_some() {
-                    AuditAction::Update
+        write_in_org(
+            self,
+            actor,
+            "menyimpan pengaturan pengukuran",
+            org_id,
+            async |tx| {
+                let stored: Option<SettingsRow> =
+                    tx.read().fetch_optional(SETTINGS, params![org_id]).await?;
+                let before = settings_of(tx.read(), org_id).await?;
+                let sql = if stored.is_some() {
+                    UPDATE_SETTINGS
                 } else {
-                    AuditAction::Create
-                },
-                before: stored.is_some().then(|| to_json(&before)).transpose()?,
-                after: Some(after),
-            };
-            Ok(((), audit))
-        })
+                    INSERT_SETTINGS
+                };
+                tx.execute(sql, params![org_id, text.as_str(), tx_actor(actor), now()])
+                    .await?;
+                let audit = match stored {
+                    Some(_) => {
+                        Audit::updated(org_id, entity::SETTINGS, org_id, to_json(&before)?, after)
+                    }
+                    None => Audit::created(org_id, entity::SETTINGS, org_id, after),
+                };
+                Ok(((), audit))
+            },
+        )
         .await
     }
 
@@ -238,32 +237,37 @@ impl Store {
             return Ok(());
         }
         let years: BTreeSet<i32> = targets.iter().map(|(p, _)| p.year).collect();
-        WriteTx::run(self, actor, "menyimpan target per periode", async |tx| {
-            tree::org_row(tx.read(), org_id).await?;
-            let found = indicator_by_key(tx.read(), org_id, indicator).await?;
-            for (period, _) in targets {
-                check_periodisation(indicator, found.periodisation, *period)?;
-            }
-            let before = targets_of_years(tx.read(), org_id, indicator, &years).await?;
-            for (period, value) in targets {
-                write_period_target(tx, org_id, indicator, *period, value.as_ref()).await?;
-            }
-            let after = targets_of_years(tx.read(), org_id, indicator, &years).await?;
-            let action = match (before.is_empty(), after.is_empty()) {
-                (true, _) => AuditAction::Create,
-                (false, true) => AuditAction::Delete,
-                (false, false) => AuditAction::Update,
-            };
-            let audit = Audit {
-                org_id: Some(org_id),
-                entity: entity::PERIOD_TARGET,
-                entity_id: None,
-                action,
-                before: Some(json!({ "indicator": indicator, "targets": before })),
-                after: Some(json!({ "indicator": indicator, "targets": after })),
-            };
-            Ok(((), audit))
-        })
+        write_in_org(
+            self,
+            actor,
+            "menyimpan target per periode",
+            org_id,
+            async |tx| {
+                let found = indicator_by_key(tx.read(), org_id, indicator).await?;
+                for (period, _) in targets {
+                    check_periodisation(indicator, found.periodisation, *period)?;
+                }
+                let before = targets_of_years(tx.read(), org_id, indicator, &years).await?;
+                for (period, value) in targets {
+                    write_period_target(tx, org_id, indicator, *period, value.as_ref()).await?;
+                }
+                let after = targets_of_years(tx.read(), org_id, indicator, &years).await?;
+                let action = match (before.is_empty(), after.is_empty()) {
+                    (true, _) => AuditAction::Create,
+                    (false, true) => AuditAction::Delete,
+                    (false, false) => AuditAction::Update,
+                };
+                let audit = Audit {
+                    org_id: Some(org_id),
+                    entity: entity::PERIOD_TARGET,
+                    entity_id: None,
+                    action,
+                    before: Some(json!({ "indicator": indicator, "targets": before })),
+                    after: Some(json!({ "indicator": indicator, "targets": after })),
+                };
+                Ok(((), audit))
+            },
+        )
         .await
     }
 
@@ -343,13 +347,10 @@ impl Store {
         id: i64,
     ) -> Result<Option<RealisationRecord>, StoreError> {
         Conn::run(&self.pool, "membaca realisasi", async |conn| {
-            let row: Option<RealisationRow> = conn
+            let row = conn
                 .fetch_optional(REALISATION_BY_ID, params![org_id, id])
                 .await?;
-            match row {
-                None => Ok(None),
-                Some(row) => full_record(conn, org_id, row).await.map(Some),
-            }
+            full_record_opt(conn, org_id, row).await
         })
         .await
     }
@@ -361,14 +362,10 @@ impl Store {
         indicator: &IndicatorKey,
         period: Period,
     ) -> Result<Option<RealisationRecord>, StoreError> {
-        Conn::run(
-            &self.pool,
-            "membaca realisasi",
-            async |conn| match realisation_row_at(conn, org_id, indicator, period).await? {
-                None => Ok(None),
-                Some(row) => full_record(conn, org_id, row).await.map(Some),
-            },
-        )
+        Conn::run(&self.pool, "membaca realisasi", async |conn| {
+            let row = realisation_row_at(conn, org_id, indicator, period).await?;
+            full_record_opt(conn, org_id, row).await
+        })
         .await
     }
 
@@ -420,8 +417,7 @@ impl Store {
             )));
         }
         let (number, text) = realisation_columns(input.value.as_ref());
-        WriteTx::run(self, actor, "menyimpan realisasi", async |tx| {
-            tree::org_row(tx.read(), org_id).await?;
+        write_in_org(self, actor, "menyimpan realisasi", org_id, async |tx| {
             let found = indicator_by_key(tx.read(), org_id, indicator).await?;
             check_periodisation(indicator, found.periodisation, period)?;
             let existing = realisation_row_at(tx.read(), org_id, indicator, period).await?;
@@ -473,14 +469,9 @@ impl Store {
                 }
             };
             let after = realisation_row(tx.read(), org_id, id).await?;
-            let audit = Audit {
-                org_id: Some(org_id),
-                entity: entity::REALISATION,
-                entity_id: Some(id),
-                action,
-                before: existing.as_ref().map(to_json).transpose()?,
-                after: Some(to_json(&after)?),
-            };
+            let before = existing.as_ref().map(to_json).transpose()?;
+            let after = Some(to_json(&after)?);
+            let audit = Audit::row(org_id, entity::REALISATION, id, action, before, after);
             Ok((id, audit))
         })
         .await
@@ -498,8 +489,7 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<Status, StoreError> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        WriteTx::run(self, actor, "memproses realisasi", async |tx| {
-            tree::org_row(tx.read(), org_id).await?;
+        write_in_org(self, actor, "memproses realisasi", org_id, async |tx| {
             let before = realisation_row(tx.read(), org_id, id).await?;
             let from = before.status()?;
             let period = before.period()?;
@@ -537,14 +527,13 @@ impl Store {
             )
             .await?;
             let after = realisation_row(tx.read(), org_id, id).await?;
-            let audit = Audit {
-                org_id: Some(org_id),
-                entity: entity::REALISATION,
-                entity_id: Some(id),
-                action: AuditAction::Update,
-                before: Some(with_step(to_json(&before)?, action)),
-                after: Some(with_step(to_json(&after)?, action)),
-            };
+            let audit = Audit::updated(
+                org_id,
+                entity::REALISATION,
+                id,
+                with_step(to_json(&before)?, action),
+                with_step(to_json(&after)?, action),
+            );
             Ok((to, audit))
         })
         .await
@@ -570,8 +559,7 @@ impl Store {
         let dir = self.evidence_dir()?;
         let sha = crate::users::hex(&Sha256::digest(bytes));
         let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-        let row = WriteTx::run(self, actor, "menyimpan bukti dukung", async |tx| {
-            tree::org_row(tx.read(), org_id).await?;
+        let row = write_in_org(self, actor, "menyimpan bukti dukung", org_id, async |tx| {
             let realisation = realisation_row(tx.read(), org_id, realisation_id).await?;
             check_editable(tx.read(), org_id, &realisation).await?;
             // The file first: a committed row must always have its file.
@@ -592,14 +580,12 @@ impl Store {
                 )
                 .await?;
             let row = evidence_row(tx.read(), org_id, id).await?;
-            let audit = Audit {
-                org_id: Some(org_id),
-                entity: entity::EVIDENCE,
-                entity_id: Some(id),
-                action: AuditAction::Create,
-                before: None,
-                after: Some(with_realisation(to_json(&row)?, &realisation)),
-            };
+            let audit = Audit::created(
+                org_id,
+                entity::EVIDENCE,
+                id,
+                with_realisation(to_json(&row)?, &realisation),
+            );
             Ok((row, audit))
         })
         .await?;
@@ -614,21 +600,18 @@ impl Store {
         org_id: i64,
         evidence_id: i64,
     ) -> Result<(), StoreError> {
-        WriteTx::run(self, actor, "menghapus bukti dukung", async |tx| {
-            tree::org_row(tx.read(), org_id).await?;
+        write_in_org(self, actor, "menghapus bukti dukung", org_id, async |tx| {
             let row = evidence_row(tx.read(), org_id, evidence_id).await?;
             let realisation = realisation_row(tx.read(), org_id, row.realisation_id).await?;
             check_editable(tx.read(), org_id, &realisation).await?;
             tx.execute(DELETE_EVIDENCE, params![org_id, evidence_id])
                 .await?;
-            let audit = Audit {
-                org_id: Some(org_id),
-                entity: entity::EVIDENCE,
-                entity_id: Some(evidence_id),
-                action: AuditAction::Delete,
-                before: Some(with_realisation(to_json(&row)?, &realisation)),
-                after: None,
-            };
+            let audit = Audit::deleted(
+                org_id,
+                entity::EVIDENCE,
+                evidence_id,
+                with_realisation(to_json(&row)?, &realisation),
+            );
             Ok(((), audit))
         })
         .await
@@ -686,8 +669,7 @@ impl Store {
             ))
         })?;
         let label = Periodisation::Triwulan.label(usize::from(quarter));
-        WriteTx::run(self, actor, "menutup periode", async |tx| {
-            tree::org_row(tx.read(), org_id).await?;
+        write_in_org(self, actor, "menutup periode", org_id, async |tx| {
             let existing: Option<ClosedRow> = tx
                 .read()
                 .fetch_optional(
@@ -722,14 +704,7 @@ impl Store {
                     params![org_id, i64::from(year), i64::from(quarter)],
                 )
                 .await?;
-            let audit = Audit {
-                org_id: Some(org_id),
-                entity: entity::PERIOD,
-                entity_id: Some(id),
-                action: AuditAction::Create,
-                before: None,
-                after: Some(to_json(&row)?),
-            };
+            let audit = Audit::created(org_id, entity::PERIOD, id, to_json(&row)?);
             Ok(((), audit))
         })
         .await
@@ -762,53 +737,51 @@ impl Store {
                     .into(),
             ));
         }
-        WriteTx::run(self, actor, "meminta pembukaan kembali", async |tx| {
-            tree::org_row(tx.read(), org_id).await?;
-            let realisation = realisation_row(tx.read(), org_id, realisation_id).await?;
-            let period = realisation.period()?;
-            if !realisation.locked_in(tx.read(), org_id).await? {
-                return Err(StoreError::Conflict(format!(
-                    "realisasi {} {} tidak terkunci, jadi tidak perlu dibuka kembali. Ubah \
+        write_in_org(
+            self,
+            actor,
+            "meminta pembukaan kembali",
+            org_id,
+            async |tx| {
+                let realisation = realisation_row(tx.read(), org_id, realisation_id).await?;
+                let period = realisation.period()?;
+                if !realisation.locked_in(tx.read(), org_id).await? {
+                    return Err(StoreError::Conflict(format!(
+                        "realisasi {} {} tidak terkunci, jadi tidak perlu dibuka kembali. Ubah \
                      langsung bila statusnya masih dapat diubah.",
-                    realisation.describe(),
-                    period.label()
-                )));
-            }
-            let waiting: Option<IdRow> = tx
-                .read()
-                .fetch_optional(WAITING_REQUEST_OF, params![org_id, realisation_id])
-                .await?;
-            if let Some(w) = waiting {
-                return Err(StoreError::Conflict(format!(
-                    "permintaan pembukaan kembali untuk realisasi ini sudah ada (id {}) dan \
+                        realisation.describe(),
+                        period.label()
+                    )));
+                }
+                let waiting: Option<IdRow> = tx
+                    .read()
+                    .fetch_optional(WAITING_REQUEST_OF, params![org_id, realisation_id])
+                    .await?;
+                if let Some(w) = waiting {
+                    return Err(StoreError::Conflict(format!(
+                        "permintaan pembukaan kembali untuk realisasi ini sudah ada (id {}) dan \
                      masih menunggu keputusan perencana.",
-                    w.id
-                )));
-            }
-            let id = tx
-                .insert(
-                    INSERT_REOPEN,
-                    params![
-                        org_id,
-                        realisation_id,
-                        reason,
-                        tx_actor(actor),
-                        now(),
-                        ReopenStatus::Menunggu.as_str(),
-                    ],
-                )
-                .await?;
-            let row = reopen_row(tx.read(), org_id, id).await?;
-            let audit = Audit {
-                org_id: Some(org_id),
-                entity: entity::REOPEN_REQUEST,
-                entity_id: Some(id),
-                action: AuditAction::Create,
-                before: None,
-                after: Some(to_json(&row)?),
-            };
-            Ok((id, audit))
-        })
+                        w.id
+                    )));
+                }
+                let id = tx
+                    .insert(
+                        INSERT_REOPEN,
+                        params![
+                            org_id,
+                            realisation_id,
+                            reason,
+                            tx_actor(actor),
+                            now(),
+                            ReopenStatus::Menunggu.as_str(),
+                        ],
+                    )
+                    .await?;
+                let row = reopen_row(tx.read(), org_id, id).await?;
+                let audit = Audit::created(org_id, entity::REOPEN_REQUEST, id, to_json(&row)?);
+                Ok((id, audit))
+            },
+        )
         .await
     }
 
@@ -832,12 +805,12 @@ impl Store {
                     .into(),
             ));
         }
-        WriteTx::run(
+        write_in_org(
             self,
             actor,
             "memutuskan permintaan pembukaan kembali",
+            org_id,
             async |tx| {
-                tree::org_row(tx.read(), org_id).await?;
                 let before = reopen_row(tx.read(), org_id, request_id).await?;
                 let status = ReopenStatus::from_str_opt(&before.status).ok_or_else(|| {
                     corrupt(format!(
@@ -887,29 +860,24 @@ impl Store {
                     )
                     .await?;
                     let r_after = realisation_row(tx.read(), org_id, r_before.id).await?;
-                    tx.audit(Audit {
-                        org_id: Some(org_id),
-                        entity: entity::REALISATION,
-                        entity_id: Some(r_before.id),
-                        action: AuditAction::Update,
-                        before: Some(to_json(&r_before)?),
-                        after: Some(with(
-                            to_json(&r_after)?,
-                            "reopen_request_id",
-                            json!(request_id),
-                        )),
-                    })
+                    let r_after = with(to_json(&r_after)?, "reopen_request_id", json!(request_id));
+                    tx.audit(Audit::updated(
+                        org_id,
+                        entity::REALISATION,
+                        r_before.id,
+                        to_json(&r_before)?,
+                        r_after,
+                    ))
                     .await?;
                 }
                 let after = reopen_row(tx.read(), org_id, request_id).await?;
-                let audit = Audit {
-                    org_id: Some(org_id),
-                    entity: entity::REOPEN_REQUEST,
-                    entity_id: Some(request_id),
-                    action: AuditAction::Update,
-                    before: Some(to_json(&before)?),
-                    after: Some(to_json(&after)?),
-                };
+                let audit = Audit::updated(
+                    org_id,
+                    entity::REOPEN_REQUEST,
+                    request_id,
+                    to_json(&before)?,
+                    to_json(&after)?,
+                );
                 Ok(((), audit))
             },
         )
@@ -1905,15 +1873,52 @@ async fn check_editable(conn: &mut Conn, org_id: i64, row: &RealisationRow) -> R
     Ok(())
 }
 
-async fn realisation_row(conn: &mut Conn, org_id: i64, id: i64) -> Result<RealisationRow> {
-    conn.fetch_optional(REALISATION_BY_ID, params![org_id, id])
+/// [`WriteTx::run`] on organisation `org_id`, refused with [`StoreError::NotFound`] when it
+/// does not exist.
+async fn write_in_org<T>(
+    store: &Store,
+    actor: &str,
+    context: &'static str,
+    org_id: i64,
+    f: impl AsyncFnOnce(&mut WriteTx) -> Result<(T, Audit)>,
+) -> Result<T> {
+    WriteTx::run(store, actor, context, async |tx| {
+        tree::org_row(tx.read(), org_id).await?;
+        f(tx).await
+    })
+    .await
+}
+
+/// Row `id` of the organisation read by `sql` (`$1` the organisation, `$2` the id), or
+/// [`StoreError::NotFound`] naming `what` and asking to pick another `pick`.
+async fn row_by_id<R: Record>(
+    conn: &mut Conn,
+    sql: &'static str,
+    org_id: i64,
+    id: i64,
+    what: &str,
+    pick: &str,
+) -> Result<R> {
+    conn.fetch_optional(sql, params![org_id, id])
         .await?
         .ok_or_else(|| {
             StoreError::NotFound(format!(
-                "realisasi dengan id {id} tidak ada dalam organisasi ini. Muat ulang halaman lalu \
-                 pilih realisasi yang ada."
+                "{what} dengan id {id} tidak ada dalam organisasi ini. Muat ulang halaman lalu \
+                 pilih {pick} yang ada."
             ))
         })
+}
+
+async fn realisation_row(conn: &mut Conn, org_id: i64, id: i64) -> Result<RealisationRow> {
+    row_by_id(
+        conn,
+        REALISATION_BY_ID,
+        org_id,
+        id,
+        "realisasi",
+        "realisasi",
+    )
+    .await
 }
 
 async fn realisation_row_at(
@@ -1955,26 +1960,33 @@ async fn full_record(
     row.to_record(&closed, evidence)
 }
 
+/// [`full_record`] of a realisation row that may not exist.
+async fn full_record_opt(
+    conn: &mut Conn,
+    org_id: i64,
+    row: Option<RealisationRow>,
+) -> Result<Option<RealisationRecord>> {
+    match row {
+        None => Ok(None),
+        Some(row) => full_record(conn, org_id, row).await.map(Some),
+    }
+}
+
 async fn evidence_row(conn: &mut Conn, org_id: i64, id: i64) -> Result<EvidenceRow> {
-    conn.fetch_optional(EVIDENCE_BY_ID, params![org_id, id])
-        .await?
-        .ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "bukti dukung dengan id {id} tidak ada dalam organisasi ini. Muat ulang halaman \
-                 lalu pilih bukti dukung yang ada."
-            ))
-        })
+    row_by_id(
+        conn,
+        EVIDENCE_BY_ID,
+        org_id,
+        id,
+        "bukti dukung",
+        "bukti dukung",
+    )
+    .await
 }
 
 async fn reopen_row(conn: &mut Conn, org_id: i64, id: i64) -> Result<ReopenRow> {
-    conn.fetch_optional(REOPEN_BY_ID, params![org_id, id])
-        .await?
-        .ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "permintaan pembukaan kembali dengan id {id} tidak ada dalam organisasi ini. \
-                 Muat ulang halaman lalu pilih permintaan yang ada."
-            ))
-        })
+    let what = "permintaan pembukaan kembali";
+    row_by_id(conn, REOPEN_BY_ID, org_id, id, what, "permintaan").await
 }
 
 /// The Rencana Aksi targets of one indicator in the given years, in period order.
@@ -2093,19 +2105,6 @@ fn indicator_in<'a>(draft: &'a OrganisationDraft, k: &IndicatorKey) -> Option<&'
         .iter()
         .flat_map(|o| o.indicators.iter())
         .find(|i| i.code == k.code)
-}
-
-fn to_json<T: Serialize + ?Sized>(v: &T) -> Result<Value> {
-    serde_json::to_value(v)
-        .map_err(|e| StoreError::Invalid(format!("catatan audit tidak dapat dibuat: {e}")))
-}
-
-/// Adds `key: value` to a JSON object.
-fn with(mut row: Value, key: &str, value: Value) -> Value {
-    if let Value::Object(map) = &mut row {
-        map.insert(key.to_owned(), value);
-    }
-    row
 }
 
 /// A realisation row in the audit log, with the workflow step that was taken.

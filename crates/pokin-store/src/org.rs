@@ -352,14 +352,7 @@ pub(crate) async fn delete(store: &Store, actor: &str, org_id: i64) -> Result<()
             tx.execute(sql, params![org_id]).await?;
         }
         tx.execute(DELETE_ORG, params![org_id]).await?;
-        let audit = Audit {
-            org_id: Some(org_id),
-            entity: entity::ORGANISATION,
-            entity_id: Some(org_id),
-            action: AuditAction::Delete,
-            before: Some(before),
-            after: None,
-        };
+        let audit = Audit::deleted(org_id, entity::ORGANISATION, org_id, before);
         Ok(((), audit))
     })
     .await

@@ -57,6 +57,16 @@ impl Error {
         }
     }
 
+    /// A refusal of several fields; the message is theirs, joined.
+    pub fn fields(fields: Vec<(String, String)>) -> Error {
+        let message = fields
+            .iter()
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Error::Unprocessable { message, fields }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Error::Unauthenticated => StatusCode::UNAUTHORIZED,

@@ -23,6 +23,7 @@
 //! what a user may *change*: the units whose realisations an operator (or a scoped perencana)
 //! enters and a verifikator verifies. A disabled account has no session, so it reaches none of this.
 
+use pokin_domain::measure::IndicatorKey;
 use pokin_domain::{Organisation, UnitKey};
 use pokin_store::{Role, User};
 
@@ -64,6 +65,21 @@ pub enum Target<'a> {
         org: &'a Organisation,
         unit: &'a UnitKey,
     },
+}
+
+impl<'a> Target<'a> {
+    /// The unit of an indicator, or the whole organisation when the unit is no longer in the
+    /// tree.
+    pub fn indicator(org_id: i64, org: &'a Organisation, key: &'a IndicatorKey) -> Target<'a> {
+        match org.unit(&key.unit) {
+            Some(_) => Target::Unit {
+                org_id,
+                org,
+                unit: &key.unit,
+            },
+            None => Target::Org(org_id),
+        }
+    }
 }
 
 /// Why an action is refused, in Indonesian, shown on the 403 page.
@@ -128,63 +144,30 @@ pub fn can(user: &User, action: Action, target: Target<'_>) -> Result<(), Denied
         }
         Action::ClosePeriod => {
             if user.role != Role::Perencana {
-                return Err(Denied(format!(
-                    "Peran {role} tidak dapat menutup periode; hanya Perencana (dan \
-                     Administrator) yang dapat."
-                )));
+                return Err(only_perencana(role, "menutup periode"));
             }
-            if !in_org {
-                return Err(outside_org());
-            }
-            match &user.unit {
-                Some(scope) => Err(Denied(format!(
-                    "Menutup periode berlaku untuk seluruh organisasi, sedangkan lingkup Anda \
-                     hanya unit '{scope}' dan unit di bawahnya."
-                ))),
-                None => Ok(()),
-            }
+            whole_org(user, in_org, "Menutup periode")
         }
         Action::DecideReopen => {
             if user.role != Role::Perencana {
-                return Err(Denied(format!(
-                    "Peran {role} tidak dapat memutuskan permintaan buka kembali; hanya \
-                     Perencana (dan Administrator) yang dapat."
-                )));
+                return Err(only_perencana(role, "memutuskan permintaan buka kembali"));
             }
             within_scope(user, in_org, target)
         }
         Action::EditTargets => can(user, Action::EditTree, target).map_err(|d| match user.role {
             Role::Perencana => d,
-            _ => Denied(format!(
-                "Peran {role} tidak dapat mengubah target Rencana Aksi; hanya Perencana (dan \
-                 Administrator) yang dapat."
-            )),
+            _ => only_perencana(role, "mengubah target Rencana Aksi"),
         }),
         // Capaian dashboards
         Action::ConfigureCapaian => {
             if user.role != Role::Perencana {
-                return Err(Denied(format!(
-                    "Peran {role} tidak dapat mengubah pengaturan capaian; hanya Perencana (dan \
-                     Administrator) yang dapat."
-                )));
+                return Err(only_perencana(role, "mengubah pengaturan capaian"));
             }
-            if !in_org {
-                return Err(outside_org());
-            }
-            match &user.unit {
-                Some(scope) => Err(Denied(format!(
-                    "Pengaturan capaian berlaku untuk seluruh organisasi, sedangkan lingkup Anda \
-                     hanya unit '{scope}' dan unit di bawahnya."
-                ))),
-                None => Ok(()),
-            }
+            whole_org(user, in_org, "Pengaturan capaian")
         }
         Action::EditTree => {
             if user.role != Role::Perencana {
-                return Err(Denied(format!(
-                    "Peran {role} tidak dapat mengubah pohon kinerja; hanya Perencana (dan \
-                     Administrator) yang dapat."
-                )));
+                return Err(only_perencana(role, "mengubah pohon kinerja"));
             }
             if !in_org {
                 return Err(outside_org());
@@ -243,6 +226,28 @@ pub fn in_subtree(org: &Organisation, scope: &UnitKey, unit: &UnitKey) -> bool {
         current = org.unit(&key).and_then(|u| u.parent.clone());
     }
     false
+}
+
+/// A step only a perencana (or an administrator) may take; `step` says what it is.
+fn only_perencana(role: &str, step: &str) -> Denied {
+    Denied(format!(
+        "Peran {role} tidak dapat {step}; hanya Perencana (dan Administrator) yang dapat."
+    ))
+}
+
+/// A step on the whole organisation (`step`, capitalised, says what it is): the user's own
+/// organisation, and not for a unit-scoped user.
+fn whole_org(user: &User, in_org: bool, step: &str) -> Result<(), Denied> {
+    if !in_org {
+        return Err(outside_org());
+    }
+    match &user.unit {
+        Some(scope) => Err(Denied(format!(
+            "{step} berlaku untuk seluruh organisasi, sedangkan lingkup Anda hanya unit \
+             '{scope}' dan unit di bawahnya."
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn outside_org() -> Denied {

@@ -333,15 +333,7 @@ fn password_or_generated(p: Option<String>) -> Result<(String, bool), Error> {
 
 /// Field messages as a 422.
 fn field_errors(errors: users::FieldErrors) -> ApiError {
-    let message = errors
-        .iter()
-        .map(|(_, m)| m.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    ApiError(Error::Unprocessable {
-        message,
-        fields: errors,
-    })
+    ApiError(Error::fields(errors))
 }
 
 fn store_refusal(e: pokin_store::StoreError) -> ApiError {

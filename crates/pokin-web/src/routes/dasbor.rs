@@ -472,6 +472,33 @@ struct SettingsPage {
     defaults: Vec<(String, String, String)>,
 }
 
+impl SettingsPage {
+    /// The form of organisation `id` showing `rows` and `ceiling`, without message.
+    fn new(
+        current: &CurrentUser,
+        id: i64,
+        org: &pokin_domain::Organisation,
+        rows: Vec<BandRow>,
+        ceiling: String,
+    ) -> SettingsPage {
+        SettingsPage {
+            layout: Layout::for_user(
+                current,
+                format!("Pengaturan capaian · {}", org.name),
+                "dasbor",
+            ),
+            id,
+            name: org.name.clone(),
+            rows,
+            ceiling,
+            ceiling_error: None,
+            problem: None,
+            notice: None,
+            defaults: legend(&PredicateBands::default()),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct SettingsFlash {
     pub pesan: Option<String>,
@@ -518,21 +545,16 @@ pub async fn settings_form(
     let org = configurable(&state, &current, id).await?;
     let settings = state.store.measure_settings(id).await?;
     render(&SettingsPage {
-        layout: Layout::for_user(
-            &current,
-            format!("Pengaturan capaian · {}", org.name),
-            "dasbor",
-        ),
-        id,
-        name: org.name.clone(),
-        rows: band_rows(&settings.bands),
-        ceiling: number_text(settings.ceiling.get()),
-        ceiling_error: None,
-        problem: None,
         notice: (flash.pesan.as_deref() == Some("disimpan")).then_some(
             "Pengaturan capaian disimpan; dasbor dan pohon kinerja memakainya sekarang.",
         ),
-        defaults: legend(&PredicateBands::default()),
+        ..SettingsPage::new(
+            &current,
+            id,
+            &org,
+            band_rows(&settings.bands),
+            number_text(settings.ceiling.get()),
+        )
     })
 }
 
@@ -684,19 +706,9 @@ pub async fn settings_save(
         }
         Err((rows, ceiling, ceiling_error, problem)) => {
             let page = render(&SettingsPage {
-                layout: Layout::for_user(
-                    &current,
-                    format!("Pengaturan capaian · {}", org.name),
-                    "dasbor",
-                ),
-                id,
-                name: org.name.clone(),
-                rows,
-                ceiling,
                 ceiling_error,
                 problem: Some(problem),
-                notice: None,
-                defaults: legend(&PredicateBands::default()),
+                ..SettingsPage::new(&current, id, &org, rows, ceiling)
             })?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

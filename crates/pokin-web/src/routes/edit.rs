@@ -200,16 +200,7 @@ impl Problems {
         if self.0.is_empty() {
             return Ok(());
         }
-        let message = self
-            .0
-            .iter()
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        Err(Error::Unprocessable {
-            message,
-            fields: self.0,
-        })
+        Err(Error::fields(self.0))
     }
 }
 

@@ -2,6 +2,7 @@
 //! and a unit's page (objectives, indicators with their full specification and targets, cascade
 //! links both ways, officials).
 
+use super::realisasi::units_in_order;
 use crate::auth::CurrentUser;
 use crate::permission::{Action, Target, can};
 use crate::views::{Layout, render};
@@ -103,26 +104,6 @@ fn head_of(unit: &Unit) -> Option<String> {
     })
 }
 
-/// Units in tree order (parents before children), with their depth.
-fn tree_order(org: &Organisation) -> Vec<(usize, &Unit)> {
-    fn walk<'a>(
-        org: &'a Organisation,
-        key: Option<&'a UnitKey>,
-        depth: usize,
-        out: &mut Vec<(usize, &'a Unit)>,
-    ) {
-        for u in org.children(key) {
-            out.push((depth, u));
-            if depth < org.units.len() {
-                walk(org, Some(&u.key), depth + 1, out);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(org, None, 0, &mut out);
-    out
-}
-
 /// `GET /organisasi/{id}`.
 pub async fn overview(
     State(state): State<AppState>,
@@ -131,7 +112,7 @@ pub async fn overview(
 ) -> Result<Html<String>, Error> {
     let org = readable(&state, &current, id).await?;
     let (_, objectives, indicators) = org.counts();
-    let units = tree_order(&org)
+    let units = units_in_order(&org)
         .into_iter()
         .map(|(depth, u)| UnitLine {
             key: u.key.to_string(),

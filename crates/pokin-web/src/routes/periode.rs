@@ -100,14 +100,7 @@ pub(crate) async fn decide(
                 "Permintaan buka kembali dengan id {request_id} tidak ada dalam organisasi ini."
             ))
         })?;
-    let target = match org.unit(&request.indicator.unit) {
-        Some(_) => Target::Unit {
-            org_id,
-            org: &org,
-            unit: &request.indicator.unit,
-        },
-        None => Target::Org(org_id),
-    };
+    let target = Target::indicator(org_id, &org, &request.indicator);
     can(user, Action::DecideReopen, target)?;
     if request.status != ReopenStatus::Menunggu {
         return Err(Error::Conflict(format!(
@@ -253,14 +246,7 @@ async fn page(
         .await?
         .into_iter()
         .map(|r| {
-            let target = match org.unit(&r.indicator.unit) {
-                Some(_) => Target::Unit {
-                    org_id,
-                    org: &org,
-                    unit: &r.indicator.unit,
-                },
-                None => Target::Org(org_id),
-            };
+            let target = Target::indicator(org_id, &org, &r.indicator);
             RequestView {
                 id: r.id,
                 indicator: format!("{} {}", r.indicator.unit, r.indicator.code),

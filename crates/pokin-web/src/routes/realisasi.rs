@@ -457,14 +457,7 @@ impl RealisationForm {
         if fields.is_empty() {
             return Ok(input);
         }
-        Err(Error::Unprocessable {
-            message: fields
-                .iter()
-                .map(|(_, m)| m.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            fields,
-        })
+        Err(Error::fields(fields))
     }
 }
 
@@ -1531,6 +1524,15 @@ impl OverviewPage {
     fn unit_selected(&self, key: &str) -> bool {
         self.unit == key
     }
+}
+
+/// The indicator an [`IndicatorKey`] names in `org`, if it is (still) there.
+pub(crate) fn indicator_at<'a>(org: &'a Organisation, key: &IndicatorKey) -> Option<&'a Indicator> {
+    org.unit(&key.unit)?
+        .objectives
+        .iter()
+        .flat_map(|o| &o.indicators)
+        .find(|i| i.code == key.code)
 }
 
 /// Units in tree order with their depth.

@@ -71,14 +71,7 @@ pub(crate) async fn set_targets(
         }
     }
     if !fields.is_empty() {
-        return Err(Error::Unprocessable {
-            message: fields
-                .iter()
-                .map(|(_, m)| m.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            fields,
-        });
+        return Err(Error::fields(fields));
     }
     state
         .store

@@ -15,7 +15,7 @@
 use crate::auth::CurrentUser;
 use crate::permission::{Action, Target, can};
 use crate::routes::periode::{quarter_end, quarter_of, reporting_years};
-use crate::routes::realisasi::{Badge, badge, indicator_path, today, when};
+use crate::routes::realisasi::{Badge, badge, indicator_at, indicator_path, today, when};
 use crate::views::{Layout, render};
 use crate::{AppState, Error};
 use askama::Template;
@@ -65,14 +65,7 @@ fn realisation_href(org_id: i64, r: &RealisationRecord) -> String {
 }
 
 fn indicator_name(org: &Organisation, key: &IndicatorKey) -> String {
-    org.unit(&key.unit)
-        .and_then(|u| {
-            u.objectives
-                .iter()
-                .flat_map(|o| &o.indicators)
-                .find(|i| i.code == key.code)
-        })
-        .map_or_else(String::new, |i| i.name.clone())
+    indicator_at(org, key).map_or_else(String::new, |i| i.name.clone())
 }
 
 /// The name of the indicator's unit (its key when the unit is gone).
@@ -83,17 +76,7 @@ fn unit_name(org: &Organisation, key: &IndicatorKey) -> String {
 
 /// Whether `user` may do `action` on the unit of `key` (an indicator of a deleted unit: no).
 fn may(user: &User, action: Action, org_id: i64, org: &Organisation, key: &IndicatorKey) -> bool {
-    org.unit(&key.unit).is_some()
-        && can(
-            user,
-            action,
-            Target::Unit {
-                org_id,
-                org,
-                unit: &key.unit,
-            },
-        )
-        .is_ok()
+    org.unit(&key.unit).is_some() && can(user, action, Target::indicator(org_id, org, key)).is_ok()
 }
 
 /// The current open period's quarter: the earliest quarter of this year not closed, up to the
@@ -180,31 +163,16 @@ pub(crate) async fn tasks(state: &AppState, user: &User) -> Result<Vec<TaskGroup
                         href: realisation_href(org_id, r),
                         badge: Some(badge(Some(r.status))),
                     };
+                    let may_enter = || {
+                        enters
+                            && !r.locked
+                            && may(user, Action::EnterRealisation, org_id, &org, &r.indicator)
+                    };
                     match r.status {
-                        Status::Draft
-                            if enters
-                                && !r.locked
-                                && may(
-                                    user,
-                                    Action::EnterRealisation,
-                                    org_id,
-                                    &org,
-                                    &r.indicator,
-                                ) =>
-                        {
+                        Status::Draft if may_enter() => {
                             drafts.push(task("draf", Some(name)));
                         }
-                        Status::Dikembalikan
-                            if enters
-                                && !r.locked
-                                && may(
-                                    user,
-                                    Action::EnterRealisation,
-                                    org_id,
-                                    &org,
-                                    &r.indicator,
-                                ) =>
-                        {
+                        Status::Dikembalikan if may_enter() => {
                             returned.push(task(
                                 "dikembalikan",
                                 Some(format!(
@@ -227,11 +195,8 @@ pub(crate) async fn tasks(state: &AppState, user: &User) -> Result<Vec<TaskGroup
         }
         if plans {
             for q in state.store.reopen_requests(org_id, true).await? {
-                let allowed = if org.unit(&q.indicator.unit).is_some() {
-                    may(user, Action::DecideReopen, org_id, &org, &q.indicator)
-                } else {
-                    can(user, Action::DecideReopen, Target::Org(org_id)).is_ok()
-                };
+                let target = Target::indicator(org_id, &org, &q.indicator);
+                let allowed = can(user, Action::DecideReopen, target).is_ok();
                 if q.status == ReopenStatus::Menunggu && allowed {
                     reopen.push(Task {
                         kind: "buka-kembali",

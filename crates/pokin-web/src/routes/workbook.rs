@@ -18,7 +18,7 @@ use crate::permission::{Action, Target, can};
 use crate::routes::import::session_id;
 use crate::routes::pending::PendingKind;
 use crate::routes::realisasi::{
-    check_length, load_org, read_upload, today, year_choices, year_param,
+    check_length, indicator_at, load_org, read_upload, today, year_choices, year_param,
 };
 use crate::views::{Layout, render};
 use crate::{AppState, Error};
@@ -29,7 +29,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use pokin_domain::Organisation;
-use pokin_domain::measure::{IndicatorKey, MeasurementBatch, periodisation_of};
+use pokin_domain::measure::{IndicatorKey, MeasurementBatch, Period, periodisation_of};
 use pokin_import::xlsx::{self, CellError, CellState, WorkbookData};
 use pokin_store::User;
 use serde::Deserialize;
@@ -64,68 +64,47 @@ pub(crate) async fn current_values(
     ),
     Error,
 > {
-    let count_of = |key: &IndicatorKey| {
-        org.unit(&key.unit)
-            .and_then(|u| {
-                u.objectives
-                    .iter()
-                    .flat_map(|o| &o.indicators)
-                    .find(|i| i.code == key.code)
-            })
-            .map(|i| periodisation_of(i).count())
-    };
-    let mut targets: HashMap<IndicatorKey, Vec<Option<pokin_domain::TargetValue>>> = HashMap::new();
+    let mut targets = HashMap::new();
     for t in state.store.period_targets(org_id, year).await? {
-        let Some(count) = count_of(&t.indicator) else {
-            continue;
-        };
-        if periodisation_of_key(org, &t.indicator) != Some(t.period.periodisation) {
-            continue;
-        }
-        let slots = targets
-            .entry(t.indicator.clone())
-            .or_insert(vec![None; count]);
-        if let Some(slot) = slots.get_mut(usize::from(t.period.n) - 1) {
-            *slot = Some(t.target);
-        }
+        put_in_slot(&mut targets, org, &t.indicator, t.period, t.target);
     }
-    let mut realisations: HashMap<IndicatorKey, Vec<Option<CellState>>> = HashMap::new();
+    let mut realisations = HashMap::new();
     for r in state
         .store
         .year_measurements(org_id, year)
         .await?
         .realisations
     {
-        let Some(count) = count_of(&r.indicator) else {
-            continue;
+        let cell = CellState {
+            value: r.input.value.clone(),
+            status: r.status,
+            locked: r.locked,
         };
-        if periodisation_of_key(org, &r.indicator) != Some(r.period.periodisation) {
-            continue;
-        }
-        let slots = realisations
-            .entry(r.indicator.clone())
-            .or_insert(vec![None; count]);
-        if let Some(slot) = slots.get_mut(usize::from(r.period.n) - 1) {
-            *slot = Some(CellState {
-                value: r.input.value.clone(),
-                status: r.status,
-                locked: r.locked,
-            });
-        }
+        put_in_slot(&mut realisations, org, &r.indicator, r.period, cell);
     }
     Ok((targets, realisations))
 }
 
-fn periodisation_of_key(
+/// Puts `value` in its period's slot of the indicator's row (one slot per period of the
+/// indicator's current periodisation); a value of an indicator no longer in the tree, or of
+/// another periodisation, is left out.
+fn put_in_slot<T: Clone>(
+    rows: &mut HashMap<IndicatorKey, Vec<Option<T>>>,
     org: &Organisation,
     key: &IndicatorKey,
-) -> Option<pokin_domain::capaian::Periodisation> {
-    org.unit(&key.unit)?
-        .objectives
-        .iter()
-        .flat_map(|o| &o.indicators)
-        .find(|i| i.code == key.code)
-        .map(periodisation_of)
+    period: Period,
+    value: T,
+) {
+    let current = indicator_at(org, key).map(periodisation_of);
+    if current != Some(period.periodisation) {
+        return;
+    }
+    let slots = rows
+        .entry(key.clone())
+        .or_insert(vec![None; period.periodisation.count()]);
+    if let Some(slot) = slots.get_mut(usize::from(period.n) - 1) {
+        *slot = Some(value);
+    }
 }
 
 /// `?tahun=2026`.
@@ -235,14 +214,7 @@ fn out_of_scope(
         .iter()
         .filter_map(|c| {
             let action = needed(&c.sheet, year);
-            let target = match org.unit(&c.indicator.unit) {
-                Some(_) => Target::Unit {
-                    org_id,
-                    org,
-                    unit: &c.indicator.unit,
-                },
-                None => Target::Org(org_id),
-            };
+            let target = Target::indicator(org_id, org, &c.indicator);
             can(user, action, target).err().map(|d| CellError {
                 sheet: c.sheet.clone(),
                 cell: c.cell.clone(),
