@@ -368,6 +368,25 @@ async fn operator_fills_uploads_submits_and_verifier_returns_then_verifies() {
             .await
             .expect("audit");
         assert_eq!(evidence_log.len(), 2);
+        // The audit page's unit filter finds the unit's measurement records, and only its.
+        let pl = t.login("perencana").await;
+        let mine = t
+            .get(&format!("/audit?org={}&unit=bidang-satu", t.org), Some(&pl))
+            .await;
+        assert_eq!(mine.status, StatusCode::OK);
+        // Entries read `<badge>action</span> entity id` (the filter's options name them too).
+        assert!(
+            mine.body.contains("</span> realisasi ") && mine.body.contains("</span> bukti dukung ")
+        );
+        let other = t
+            .get(&format!("/audit?org={}&unit=sekretariat", t.org), Some(&pl))
+            .await;
+        assert!(
+            !other.body.contains("</span> bukti dukung "),
+            "{}",
+            other.body
+        );
+        assert!(!other.body.contains("</span> realisasi "), "{}", other.body);
         let r = t.get(&url, Some(&pim)).await;
         for text in [
             "Diajukan untuk verifikasi",

@@ -117,9 +117,41 @@ pub(crate) async fn query(
             .iter()
             .flat_map(|o| o.indicators.iter().map(|i| i.id))
             .collect();
-        records.retain(|r| concerns_unit(r, ids.id, &objectives, &indicators));
+        records.retain(|r| {
+            concerns_unit(r, ids.id, &objectives, &indicators) || names_unit_key(r, key.as_str())
+        });
     }
     Ok(records)
+}
+
+/// Whether a measurement record (realisation, evidence, Rencana Aksi target, reopen request,
+/// workbook batch) names the unit: measurements name their indicator by unit key
+/// (`unit_key`, or `{"unit": key, "code": …}`), anywhere in `before` or `after`.
+fn names_unit_key(r: &AuditRecord, key: &str) -> bool {
+    fn walk(v: &Value, key: &str) -> bool {
+        match v {
+            Value::Object(m) => {
+                m.get("unit_key").and_then(Value::as_str) == Some(key)
+                    || (m.contains_key("code")
+                        && m.get("unit").and_then(Value::as_str) == Some(key))
+                    || m.values().any(|x| walk(x, key))
+            }
+            Value::Array(a) => a.iter().any(|x| walk(x, key)),
+            _ => false,
+        }
+    }
+    const MEASUREMENTS: [&str; 5] = [
+        entity::REALISATION,
+        entity::EVIDENCE,
+        entity::PERIOD_TARGET,
+        entity::REOPEN_REQUEST,
+        entity::MEASUREMENT_BATCH,
+    ];
+    MEASUREMENTS.contains(&r.entity.as_str())
+        && [&r.before, &r.after]
+            .into_iter()
+            .flatten()
+            .any(|v| walk(v, key))
 }
 
 fn concerns_unit(
