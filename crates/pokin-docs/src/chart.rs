@@ -1038,7 +1038,12 @@ pub fn line_chart(chart: &LineChart) -> String {
     let (ticks, step) = nice_ticks(lo, hi, 5);
     let decimals = decimals_for(step);
     let (d0, d1) = (ticks[0], ticks[ticks.len() - 1]);
+    // Millions and more are shortened (`8 M`, `1,5 jt`) so the axis stays narrow.
+    let large = !chart.percent && d0.abs().max(d1.abs()) >= 1e6;
     let fmt_tick = |v: f64| {
+        if large {
+            return format::compact(v);
+        }
         let s = format::number(v, decimals);
         if chart.percent { format!("{s}%") } else { s }
     };

@@ -630,3 +630,24 @@ fn two_hundred_hostile_items() {
             .all(|h| h.starts_with("/unit/"))
     );
 }
+
+#[test]
+fn large_axes_are_shortened_the_indonesian_way() {
+    let chart = LineChart {
+        title: "Nilai investasi".into(),
+        categories: vec!["2025".into(), "2026".into(), "2027".into()],
+        series: vec![Series {
+            name: "Realisasi".into(),
+            points: vec![Some(2.5e9), None, Some(7.9e9)],
+            dashed: false,
+        }],
+        y_label: Some("Rupiah".into()),
+        percent: false,
+    };
+    let texts = check_chart(&line_chart(&chart)).unwrap();
+    assert!(texts.iter().any(|x| x == "8 M"), "{texts:?}");
+    assert!(
+        !texts.iter().any(|x| x.contains("000.000.000")),
+        "{texts:?}"
+    );
+}

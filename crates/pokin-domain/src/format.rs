@@ -88,6 +88,19 @@ pub fn target(v: &TargetValue, satuan: Option<&str>, decimals: Option<u8>) -> St
     }
 }
 
+/// A large number shortened the Indonesian way for chart axes: `8 M` (miliar), `2,5 T`
+/// (triliun), `1,5 jt` (juta); below a million the full number (`250.000`). At most two
+/// decimals, trailing zeros dropped.
+pub fn compact(v: f64) -> String {
+    const SCALES: [(f64, &str); 3] = [(1e12, "T"), (1e9, "M"), (1e6, "jt")];
+    for (scale, suffix) in SCALES {
+        if v.abs() >= scale {
+            return format!("{} {suffix}", number_trimmed(v / scale, 2));
+        }
+    }
+    number_trimmed(v, 2)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading numbers and values typed by people (forms, workbooks, the CLI).
 
@@ -290,5 +303,15 @@ mod tests {
         assert!(parse_value("90–80").is_err());
         assert_eq!(value_text(&TargetValue::Number(85.5)), "85,5");
         assert_eq!(value_text(&TargetValue::Number(1_250_000.0)), "1250000");
+    }
+
+    #[test]
+    fn compact_numbers_for_axes() {
+        assert_eq!(compact(8e9), "8 M");
+        assert_eq!(compact(2.5e12), "2,5 T");
+        assert_eq!(compact(1_500_000.0), "1,5 jt");
+        assert_eq!(compact(-750_000_000.0), "-750 jt");
+        assert_eq!(compact(250_000.0), "250.000");
+        assert_eq!(compact(0.0), "0");
     }
 }
