@@ -287,16 +287,6 @@ pub(crate) fn overall(m: &OrganisationMeasure) -> RollUp<UnitKey> {
     )
 }
 
-/// The machine name of a capaian's kind (API `status`).
-pub(crate) fn status_code(c: &Capaian) -> &'static str {
-    match c {
-        Capaian::Persen(_) => "persen",
-        Capaian::Melampaui => "melampaui",
-        Capaian::BelumDilaporkan => "belum_dilaporkan",
-        Capaian::TidakDapatDihitung(_) => "tidak_dapat_dihitung",
-    }
-}
-
 /// A capaian as a short value: `87,50%`, `melampaui target`, `belum dilaporkan`, `tidak dapat
 /// dihitung` (the reason is in [`Capaian::describe`]).
 pub(crate) fn short(c: &Capaian) -> String {

@@ -195,15 +195,9 @@ pub async fn capaian_report(
 
 /// The JSON of one capaian: `capaian` (number or null), `status`, `predikat`, `teks`.
 fn capaian_json(c: &Capaian, bands: &PredicateBands, ceiling: Ceiling) -> Value {
-    let status = match c {
-        Capaian::Persen(_) => "persen",
-        Capaian::Melampaui => "melampaui",
-        Capaian::BelumDilaporkan => "belum_dilaporkan",
-        Capaian::TidakDapatDihitung(_) => "tidak_dapat_dihitung",
-    };
     json!({
         "capaian": c.numeric(ceiling),
-        "status": status,
+        "status": c.status_code(),
         "predikat": c.predicate(bands).map(|p| p.label.to_owned()),
         "teks": c.describe(bands),
     })

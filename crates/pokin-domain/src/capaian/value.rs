@@ -99,6 +99,17 @@ impl Capaian {
         }
     }
 
+    /// The machine name of its kind, as in its JSON `status` tag: `persen`, `melampaui`,
+    /// `belum_dilaporkan`, `tidak_dapat_dihitung`.
+    pub fn status_code(&self) -> &'static str {
+        match self {
+            Capaian::Persen(_) => "persen",
+            Capaian::Melampaui => "melampaui",
+            Capaian::BelumDilaporkan => "belum_dilaporkan",
+            Capaian::TidakDapatDihitung(_) => "tidak_dapat_dihitung",
+        }
+    }
+
     /// Whether a realisation was reported (even if the capaian could not be computed).
     pub fn is_reported(&self) -> bool {
         !matches!(self, Capaian::BelumDilaporkan)

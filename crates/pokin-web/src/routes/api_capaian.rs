@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::capaian::{OrgCapaian, overall, status_code};
+use crate::capaian::{OrgCapaian, overall};
 use crate::error::{ApiError, ApiErrorBody};
 use crate::routes::dasbor::SpanQuery;
 use axum::Json;
@@ -42,7 +42,7 @@ impl CapaianBody {
     fn new(c: &Capaian, bands: &PredicateBands, ceiling: Ceiling) -> CapaianBody {
         CapaianBody {
             capaian: c.numeric(ceiling),
-            status: status_code(c),
+            status: c.status_code(),
             predikat: c.predicate(bands).map(|p| p.label.to_owned()),
             teks: c.describe(bands),
         }
