@@ -258,12 +258,6 @@ impl OrgCapaian {
     pub fn bands(&self) -> &PredicateBands {
         &self.settings.bands
     }
-
-    /// The organisation's capaian: the mean of its units' (capped at the ceiling, unreported
-    /// units left out).
-    pub fn overall(&self, m: &OrganisationMeasure) -> RollUp<UnitKey> {
-        overall(m)
-    }
 }
 
 fn measure(
@@ -276,7 +270,8 @@ fn measure(
     measure_organisation(org, year, span, &data.verified, settings)
 }
 
-/// The mean of the units of a measure.
+/// The organisation's capaian: the mean of its units' (capped at the ceiling, unreported units
+/// left out).
 pub(crate) fn overall(m: &OrganisationMeasure) -> RollUp<UnitKey> {
     roll_up(
         m.roll_up

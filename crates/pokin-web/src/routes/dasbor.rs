@@ -197,7 +197,7 @@ pub async fn page(
     let label = choice.label();
 
     // The organisation: the mean of its units.
-    let overall = c.overall(m);
+    let overall = capaian::overall(m);
 
     // Units.
     let mut unit_items = Vec::new();
@@ -360,7 +360,8 @@ pub async fn page(
     let mut quarter_points = Vec::new();
     for q in 1..=4u8 {
         let label = format!("s.d. {}", Periodisation::Triwulan.label(usize::from(q)));
-        let value = started(choice.year, q).then(|| c.overall(&c.with_span(Span::UpToQuarter(q))));
+        let value =
+            started(choice.year, q).then(|| capaian::overall(&c.with_span(Span::UpToQuarter(q))));
         quarter_points.push(value.as_ref().and_then(|r| r.capaian.numeric(ceiling)));
         quarters.push(PointRow {
             label,
@@ -388,7 +389,9 @@ pub async fn page(
         } else if y == choice.year && choice.quarter.is_none() {
             Some(overall.clone())
         } else {
-            Some(c.overall(&c.other_year(&state, y, Span::Year).await?))
+            Some(capaian::overall(
+                &c.other_year(&state, y, Span::Year).await?,
+            ))
         };
         year_points.push(value.as_ref().and_then(|r| r.capaian.numeric(ceiling)));
         years.push(PointRow {
