@@ -120,6 +120,7 @@ fn synthetic_org(n: usize) -> Organisation {
         });
     }
     OrganisationDraft {
+        programs: Vec::new(),
         name: "Organisasi Sintetis".into(),
         title: None,
         demo: false,

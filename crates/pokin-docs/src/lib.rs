@@ -9,10 +9,19 @@
 //!   predicate colour scale the web page shares ([`chart::predicate_colour`]).
 //! - [`text`]: the text metrics and line wrapping every document uses.
 //!
-//! Later milestones add the PDF and XLSX documents here. This crate takes domain values and gives
-//! bytes or strings: it knows nothing of SQL, HTTP or files.
+//! - [`pdf`]: Typst compiled in-process with bundled fonts; templates read their data as JSON.
+//!
+//! This crate takes domain values and gives bytes or strings: it knows nothing of SQL, HTTP or
+//! files.
 
 pub mod chart;
+pub mod pdf;
 pub mod pohon;
 pub mod text;
 mod xml;
+
+/// Why a document could not be produced: a bug in a template or a writer, never the user's
+/// data (which is validated before it reaches a document).
+#[derive(Debug, thiserror::Error)]
+#[error("dokumen gagal dibuat: {0}")]
+pub struct DocError(pub String);

@@ -276,6 +276,7 @@ fn user_text_is_escaped_everywhere() {
     child.name = hostile.into();
     child.objectives[0].supports[0].weight = 0.5;
     let org = OrganisationDraft {
+        programs: Vec::new(),
         name: hostile.into(),
         title: Some(hostile.into()),
         demo: false,

@@ -10,10 +10,12 @@
 
 pub mod capaian;
 pub mod check;
+pub mod document;
 pub mod format;
 mod ids;
 pub mod measure;
 mod org;
+pub mod program;
 pub mod wording;
 
 pub use ids::{Code, CodeKind, IdError, Nip, UnitKey, slugify};

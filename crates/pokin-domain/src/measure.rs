@@ -376,6 +376,12 @@ pub struct MeasurementBatch {
     pub period_targets: Vec<(IndicatorKey, Period, Option<TargetValue>)>,
     /// Realisation value per indicator and period (narratives are kept as they are).
     pub realisations: Vec<(IndicatorKey, Period, Option<Realisation>)>,
+    /// Pagu (Rp) per program code and year.
+    #[serde(default)]
+    pub pagu: Vec<(String, i32, Option<f64>)>,
+    /// Realised budget (Rp) per program code, year and quarter (1–4).
+    #[serde(default)]
+    pub budget_realisations: Vec<(String, i32, u8, Option<f64>)>,
 }
 
 impl MeasurementBatch {
@@ -385,6 +391,8 @@ impl MeasurementBatch {
             + self.yearly_targets.len()
             + self.period_targets.len()
             + self.realisations.len()
+            + self.pagu.len()
+            + self.budget_realisations.len()
     }
 
     pub fn is_empty(&self) -> bool {

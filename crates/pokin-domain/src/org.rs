@@ -340,6 +340,9 @@ pub struct OrganisationDraft {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renstra: Option<Renstra>,
     pub units: Vec<Unit>,
+    /// Programs, kegiatan and sub kegiatan with their pagu, linked to objectives.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub programs: Vec<crate::program::Program>,
 }
 
 /// One problem found by [`OrganisationDraft::validate`]: where, and what, in Indonesian.
@@ -528,6 +531,16 @@ impl OrganisationDraft {
                     }
                 }
             }
+        }
+        let unit_objectives: HashMap<&UnitKey, Vec<&Code>> = self
+            .units
+            .iter()
+            .map(|u| (&u.key, u.objectives.iter().map(|o| &o.code).collect()))
+            .collect();
+        for (location, message) in
+            crate::program::program_problems(&self.programs, &unit_objectives, self.renstra)
+        {
+            err(location, message);
         }
         if errs.is_empty() {
             Ok(Organisation(self))

@@ -738,6 +738,7 @@ fn organisation_roll_up() {
     // Supporters' mean beside kepala SS1: (2×110 + 1×80) / 3 = 100 — green children, red parent.
     // bidang-b SS2 has no indicators reported → belum; bidang-b unit = mean(80) = 80.
     let org = OrganisationDraft {
+        programs: Vec::new(),
         name: "Dinas Contoh".into(),
         title: None,
         demo: false,

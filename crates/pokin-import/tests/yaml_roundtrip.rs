@@ -193,6 +193,7 @@ fn organisation() -> impl Strategy<Value = Organisation> {
                 });
             }
             OrganisationDraft {
+                programs: Vec::new(),
                 name,
                 title,
                 demo,

@@ -541,6 +541,7 @@ pub(crate) async fn load(conn: &mut Conn, org_id: i64) -> Result<Loaded> {
     }
 
     let draft = OrganisationDraft {
+        programs: Vec::new(),
         name: row.name.clone(),
         title: row.title.clone(),
         demo: row.demo,

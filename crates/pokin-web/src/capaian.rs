@@ -22,12 +22,12 @@ use crate::auth::CurrentUser;
 use crate::routes::organisations::readable;
 use crate::{AppState, Error};
 use chrono::{Datelike, NaiveDate};
-use pokin_domain::capaian::{Capaian, Periodisation, PredicateBands, RollUp, RollUpInput, roll_up};
+use pokin_domain::capaian::{Capaian, Periodisation, PredicateBands};
 use pokin_domain::measure::{
     IndicatorKey, MeasureSettings, OrganisationMeasure, Period, Span, Status, measure_organisation,
     periodisation_of,
 };
-use pokin_domain::{Indicator, Organisation, UnitKey, format};
+use pokin_domain::{Indicator, Organisation, format};
 use pokin_store::{User, YearMeasurements};
 
 /// Days after a quarter ends before its missing reports are overdue.
@@ -272,15 +272,6 @@ fn measure(
 
 /// The organisation's capaian: the mean of its units' (capped at the ceiling, unreported units
 /// left out).
-pub(crate) fn overall(m: &OrganisationMeasure) -> RollUp<UnitKey> {
-    roll_up(
-        m.roll_up
-            .units
-            .iter()
-            .map(|u| RollUpInput::unweighted(u.unit.clone(), u.capaian().clone())),
-        m.roll_up.ceiling,
-    )
-}
 
 /// A capaian as a short value: `87,50%`, `melampaui target`, `belum dilaporkan`, `tidak dapat
 /// dihitung` (the reason is in [`Capaian::describe`]).

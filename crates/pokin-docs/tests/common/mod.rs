@@ -68,6 +68,7 @@ pub fn unit(i: usize, parent: Option<usize>, objectives: usize, indicators: usiz
 
 pub fn org(units: Vec<Unit>) -> Organisation {
     OrganisationDraft {
+        programs: Vec::new(),
         name: "Organisasi Uji".into(),
         title: None,
         demo: false,

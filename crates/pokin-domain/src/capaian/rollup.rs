@@ -309,6 +309,16 @@ impl OrganisationCapaian {
     pub fn objective(&self, unit: &UnitKey, code: &Code) -> Option<&ObjectiveCapaian> {
         self.unit(unit).and_then(|u| u.objective(code))
     }
+
+    /// The organisation's overall capaian: the unweighted mean of its units.
+    pub fn overall(&self) -> RollUp<UnitKey> {
+        roll_up(
+            self.units
+                .iter()
+                .map(|u| RollUpInput::unweighted(u.unit.clone(), u.capaian().clone())),
+            self.ceiling,
+        )
+    }
 }
 
 /// Rolls an organisation up. `indicator` gives each indicator's capaian for the period wanted

@@ -185,6 +185,7 @@ impl ParsedTree {
     /// whenever the fallback name is not blank (keys and codes are made unique while parsing).
     pub fn to_draft(&self, fallback_name: &str) -> OrganisationDraft {
         OrganisationDraft {
+            programs: Vec::new(),
             name: self.organisation_name(fallback_name),
             title: self.title.clone(),
             demo: false,

@@ -356,6 +356,7 @@ pub fn rich_org(name: &str) -> Organisation {
         ..Indicator::new(code("IK1.2"), "")
     };
     let draft = OrganisationDraft {
+        programs: Vec::new(),
         name: name.into(),
         title: Some("POHON KINERJA DINAS PENANAMAN MODAL".into()),
         demo: true,
@@ -504,6 +505,7 @@ pub fn rich_org(name: &str) -> Organisation {
 /// A small organisation: one Kepala, one Bidang.
 pub fn small_org(name: &str) -> Organisation {
     OrganisationDraft {
+        programs: Vec::new(),
         name: name.into(),
         title: None,
         demo: false,

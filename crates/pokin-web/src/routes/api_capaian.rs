@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::capaian::{OrgCapaian, overall};
+use crate::capaian::OrgCapaian;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::routes::dasbor::SpanQuery;
 use axum::Json;
@@ -216,7 +216,7 @@ pub async fn capaian(
                 .collect(),
         })
         .collect();
-    let all = overall(m);
+    let all = m.roll_up.overall();
     Ok(Json(CapaianReport {
         id,
         name: c.org.name.clone(),

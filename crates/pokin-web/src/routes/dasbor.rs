@@ -197,7 +197,7 @@ pub async fn page(
     let label = choice.label();
 
     // The organisation: the mean of its units.
-    let overall = capaian::overall(m);
+    let overall = m.roll_up.overall();
 
     // Units.
     let mut unit_items = Vec::new();
@@ -361,7 +361,7 @@ pub async fn page(
     for q in 1..=4u8 {
         let label = format!("s.d. {}", Periodisation::Triwulan.label(usize::from(q)));
         let value =
-            started(choice.year, q).then(|| capaian::overall(&c.with_span(Span::UpToQuarter(q))));
+            started(choice.year, q).then(|| c.with_span(Span::UpToQuarter(q)).roll_up.overall());
         quarter_points.push(value.as_ref().and_then(|r| r.capaian.numeric(ceiling)));
         quarters.push(PointRow {
             label,
@@ -389,9 +389,7 @@ pub async fn page(
         } else if y == choice.year && choice.quarter.is_none() {
             Some(overall.clone())
         } else {
-            Some(capaian::overall(
-                &c.other_year(&state, y, Span::Year).await?,
-            ))
+            Some(c.other_year(&state, y, Span::Year).await?.roll_up.overall())
         };
         year_points.push(value.as_ref().and_then(|r| r.capaian.numeric(ceiling)));
         years.push(PointRow {

@@ -61,6 +61,7 @@ pub fn org(name: &str) -> pokin_domain::Organisation {
     let key = |s: &str| UnitKey::parse(s).expect("key");
     let code = |s: &str| Code::parse(s).expect("code");
     OrganisationDraft {
+        programs: Vec::new(),
         name: name.into(),
         title: None,
         demo: false,

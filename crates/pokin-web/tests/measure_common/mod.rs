@@ -59,6 +59,7 @@ fn indicator(
 /// - `sekretariat` SP2: IK1 (%).
 pub fn rich_org() -> pokin_domain::Organisation {
     OrganisationDraft {
+        programs: Vec::new(),
         name: ORG_NAME.into(),
         title: None,
         demo: false,
