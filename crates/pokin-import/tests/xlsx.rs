@@ -545,6 +545,8 @@ fn filled_in_workbook_gives_the_exact_batch_and_changes() {
     assert_eq!(
         preview.batch,
         MeasurementBatch {
+            pagu: Vec::new(),
+            budget_realisations: Vec::new(),
             baselines: vec![(bid.clone(), Some(TargetValue::Range { min: 2.0, max: 4.0 }))],
             yearly_targets: vec![
                 (iku1.clone(), 2025, None),

@@ -1246,6 +1246,9 @@ async fn a_batch_applies_all_or_nothing() {
             .expect("close");
 
         let bad = MeasurementBatch {
+            pagu: Vec::new(),
+
+            budget_realisations: Vec::new(),
             baselines: vec![
                 (iku1.clone(), Some(TargetValue::Number(80.0))),
                 (ind("kepala-dinas", "IKU9"), Some(TargetValue::Number(1.0))),
@@ -1303,6 +1306,8 @@ async fn a_batch_applies_all_or_nothing() {
 
         // The good entries alone apply, with one audit record.
         let good = MeasurementBatch {
+            pagu: Vec::new(),
+            budget_realisations: Vec::new(),
             baselines: vec![(iku1.clone(), Some(TargetValue::Number(80.0)))],
             yearly_targets: vec![
                 (iku1.clone(), 2027, Some(TargetValue::Number(90.0))),
@@ -1754,6 +1759,8 @@ async fn injected_faults_leave_the_database_unchanged() {
             .await,
         );
         let batch = MeasurementBatch {
+            pagu: Vec::new(),
+            budget_realisations: Vec::new(),
             baselines: vec![(ik1(), Some(TargetValue::Number(1.0)))],
             yearly_targets: vec![(ik1(), 2026, Some(TargetValue::Number(2.0)))],
             period_targets: vec![(ik1(), tw(2026, 2), Some(TargetValue::Number(3.0)))],
