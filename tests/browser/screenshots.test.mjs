@@ -32,6 +32,8 @@ const PAGES = [
   ["21-tugas-saya", "/tugas", "kabid.tenaga-kerja"],
   ["22-lembar-kerja", (org) => `/organisasi/${org}/lembar-kerja/unggah`, "perencana"],
   ["23-pengaturan-capaian", (org) => `/organisasi/${org}/pengaturan-capaian`, "perencana"],
+  ["30-dokumen", (org) => `/organisasi/${org}/dokumen?tahun=2026`, "perencana"],
+  ["31-pk-bidang", (org) => `/organisasi/${org}/unit/bidang-penanaman-modal/pk/2026`, "perencana"],
 ];
 
 for (const [device, phone] of [

@@ -10,13 +10,21 @@
 //! - [`text`]: the text metrics and line wrapping every document uses.
 //!
 //! - [`pdf`]: Typst compiled in-process with bundled fonts; templates read their data as JSON.
+//! - [`pk`]: the Perjanjian Kinerja and its Rencana Aksi as PDF ([`pk::pdf`], [`pk::rencana_aksi_pdf`]).
+//! - [`lkjip`]: the LKjIP Bab III tables as PDF ([`lkjip::pdf`]).
+//! - [`poster`]: the pohon kinerja as an A3 landscape PDF poster, tiled when large ([`poster::pdf`]).
+//! - [`report_xlsx`]: XLSX reports (Evaluasi Hasil Renja with live formulas, LKjIP Bab III, Rencana Aksi).
 //!
 //! This crate takes domain values and gives bytes or strings: it knows nothing of SQL, HTTP or
 //! files.
 
 pub mod chart;
+pub mod lkjip;
 pub mod pdf;
+pub mod pk;
 pub mod pohon;
+pub mod poster;
+pub mod report_xlsx;
 pub mod text;
 mod xml;
 

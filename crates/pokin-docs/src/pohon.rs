@@ -547,3 +547,60 @@ mod tests {
         ));
     }
 }
+
+/// The heat tree's label of an objective: its own capaian and, when something supports it,
+/// the supporters' mean: `87,50% · dukungan 92,10%`, `belum dilaporkan`.
+pub fn objective_badge(
+    own: &pokin_domain::capaian::Capaian,
+    supporters: Option<&pokin_domain::capaian::Capaian>,
+) -> String {
+    match supporters {
+        Some(s) => format!("{} · dukungan {}", own.short(), s.short()),
+        None => own.short(),
+    }
+}
+
+/// Colours a diagram by capaian (the heat tree): each objective filled with its predicate's
+/// tint and labelled with [`objective_badge`], and the predicate legend. `roll_up` is the
+/// organisation's capaian for the span shown; the web page and the poster share this.
+pub fn paint_capaian(
+    opts: &mut PohonOptions,
+    org: &Organisation,
+    roll_up: &pokin_domain::capaian::OrganisationCapaian,
+    bands: &pokin_domain::capaian::PredicateBands,
+) {
+    use crate::chart::{predicate_legend, predicate_tint};
+    let levels = bands.bands().len();
+    for (u, uc) in org.units.iter().zip(&roll_up.units) {
+        for oc in &uc.objectives {
+            let key = (u.key.clone(), oc.code.clone());
+            let level = oc.capaian().predicate(bands).map(|p| p.level);
+            opts.fills
+                .insert(key.clone(), predicate_tint(level, levels).to_owned());
+            opts.badges.insert(
+                key,
+                objective_badge(oc.capaian(), oc.supporters.as_ref().map(|s| &s.capaian)),
+            );
+        }
+    }
+    opts.legend = predicate_legend(bands, predicate_tint);
+}
+
+#[cfg(test)]
+mod badge_tests {
+    use super::*;
+    use pokin_domain::capaian::{Capaian, Percent};
+
+    #[test]
+    fn badges() {
+        let p = |v| Capaian::Persen(Percent::new(v).unwrap());
+        assert_eq!(
+            objective_badge(&p(87.5), Some(&p(92.1))),
+            "87,50% · dukungan 92,10%"
+        );
+        assert_eq!(
+            objective_badge(&Capaian::BelumDilaporkan, None),
+            "belum dilaporkan"
+        );
+    }
+}

@@ -10,12 +10,17 @@
 //! | `Target Renstra` | one per indicator, in tree order | `Baseline`, `Target <year>` for each Renstra year (the workbook's year when there is no Renstra) |
 //! | `Rencana Aksi <year>` | one per indicator | `TW I`–`TW IV` and `Januari`–`Desember`, those of the indicator's periodisation |
 //! | `Realisasi <year>` | one per indicator | as above, where the realisation is still editable (draft or returned, not locked) |
+//! | `Anggaran` (only when the organisation has programs) | one per program, kegiatan and sub kegiatan, in hierarchy order ([`program_order`]) | `Pagu <year>` for each Renstra year, `Realisasi TW I <year>`–`Realisasi TW IV <year>` |
 //!
 //! Every sheet starts with the key columns `Kunci unit` and `Kode IK` and the descriptive
 //! columns `Unit`, `Sasaran`, `Indikator`, `Satuan`, `Polaritas`, `Periodisasi`; the period
 //! sheets add the year's Renstra target (`Target <year>`), and `Realisasi` a `Status` summary
 //! at the end. Grey cells are locked under worksheet protection (no password); editable cells
 //! are unlocked. Numbers are written as numbers, ranges and qualitative values as text.
+//!
+//! `Anggaran` has its own columns: `Kode`, `Tingkat`, `Nama`, `Unit` (grey, locked), then the
+//! programs' own pagu per year and the realised budget of the workbook's year per quarter
+//! ([`WorkbookData::budget`]), as numbers in rupiah.
 //!
 //! # Reading
 //!
@@ -36,14 +41,20 @@
 //! (on a tie, the majority before it, then numbers), or among its Rencana Aksi targets when it
 //! has no Renstra value; a *changed* value of the other kind is refused (typically `8O` typed
 //! for `80`).
+//!
+//! On `Anggaran`, values are amounts in rupiah read with [`pokin_domain::format::parse_number`]
+//! (an optional leading `Rp` is ignored): not negative, at most 10^15. A row names its item by
+//! `Kode`; `Tingkat`, `Nama` and `Unit` must still be what the template wrote.
 
 use calamine::{Data, Range, Reader, StyleRange, Xlsx};
 use chrono::{Datelike, NaiveDate};
 use pokin_domain::capaian::{Periodisation, Realisation};
+use pokin_domain::document::program_order;
 use pokin_domain::format::{self, parse_value, value_text};
 use pokin_domain::measure::{
     IndicatorKey, MeasurementBatch, Period, RealisationInput, Status, periodisation_of,
 };
+use pokin_domain::program::{BudgetYear, Program};
 use pokin_domain::{Code, Indicator, Objective, Organisation, TargetValue, Unit, UnitKey};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note,
@@ -89,6 +100,9 @@ pub struct WorkbookData<'a> {
     pub generated: NaiveDate,
     pub period_targets: HashMap<IndicatorKey, Vec<Option<TargetValue>>>,
     pub realisations: HashMap<IndicatorKey, Vec<Option<CellState>>>,
+    /// The realised budget of the workbook's year per program code (its own entries, not
+    /// rolled up); a missing code means nothing is entered.
+    pub budget: HashMap<String, BudgetYear>,
 }
 
 impl<'a> WorkbookData<'a> {
@@ -100,7 +114,17 @@ impl<'a> WorkbookData<'a> {
             generated,
             period_targets: HashMap::new(),
             realisations: HashMap::new(),
+            budget: HashMap::new(),
         }
+    }
+
+    /// The realised budget entered for a program in quarter `q` (1–4).
+    fn budget_quarter(&self, code: &str, q: u8) -> Option<f64> {
+        self.budget
+            .get(code)?
+            .quarters
+            .get(usize::from(q) - 1)
+            .copied()?
     }
 
     fn period_target(&self, key: &IndicatorKey, i: usize) -> Option<&TargetValue> {
@@ -142,16 +166,59 @@ impl fmt::Display for CellError {
 
 impl std::error::Error for CellError {}
 
+/// What a change is about: an indicator, or a program, kegiatan or sub kegiatan.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Subject {
+    Indicator(IndicatorKey),
+    /// A budget item (`Anggaran` sheet), by code, with the unit whose Perjanjian Kinerja lists
+    /// it.
+    Program {
+        code: String,
+        unit: UnitKey,
+    },
+}
+
+impl Subject {
+    /// The unit the change belongs to (the indicator's, or the one listing the program): what
+    /// a permission is checked against.
+    pub fn unit(&self) -> &UnitKey {
+        match self {
+            Subject::Indicator(k) => &k.unit,
+            Subject::Program { unit, .. } => unit,
+        }
+    }
+
+    /// The indicator, when the change is about one.
+    pub fn indicator(&self) -> Option<&IndicatorKey> {
+        match self {
+            Subject::Indicator(k) => Some(k),
+            Subject::Program { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for Subject {
+    /// `kepala-dinas IKU1`, or the program's code (`2.18.01`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Indicator(k) => write!(f, "{} {}", k.unit, k.code),
+            Subject::Program { code, .. } => f.write_str(code),
+        }
+    }
+}
+
 /// One value an upload changes, to show before applying.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Change {
     pub sheet: String,
     /// A1-style.
     pub cell: String,
-    pub indicator: IndicatorKey,
-    /// `Baseline`, `Target 2027`, `Rencana Aksi TW II 2026`, `Realisasi Mei 2026`.
+    pub subject: Subject,
+    /// `Baseline`, `Target 2027`, `Rencana Aksi TW II 2026`, `Realisasi Mei 2026`, `Pagu 2026`,
+    /// `Realisasi anggaran TW II 2026`.
     pub what: String,
-    /// The value as typed in forms (`85,5`, `80–90`, `WTP`); `None` when empty.
+    /// The value as typed in forms (`85,5`, `80–90`, `WTP`, `1.250.000`); `None` when empty.
     pub before: Option<String>,
     pub after: Option<String>,
 }
@@ -180,6 +247,43 @@ pub fn sheet_rencana_aksi(year: i32) -> String {
 /// `Realisasi 2026`.
 pub fn sheet_realisasi(year: i32) -> String {
     format!("Realisasi {year}")
+}
+
+/// The budget sheet (present only when the organisation has programs).
+pub const SHEET_ANGGARAN: &str = "Anggaran";
+
+/// The key and descriptive columns of the budget sheet, with their widths.
+const ANGGARAN_LEADING: [(&str, f64); 4] = [
+    ("Kode", 22.0),
+    ("Tingkat", 13.0),
+    ("Nama", 50.0),
+    ("Unit", 26.0),
+];
+/// The first pagu column of the budget sheet.
+const COL_FIRST_PAGU: u16 = ANGGARAN_LEADING.len() as u16;
+
+/// The headers of the budget sheet: the leading columns, `Pagu <year>` for each Renstra year,
+/// and `Realisasi TW I <year>`…`Realisasi TW IV <year>`.
+fn anggaran_headers(data: &WorkbookData<'_>) -> Vec<String> {
+    let mut h: Vec<String> = ANGGARAN_LEADING
+        .iter()
+        .map(|(h, _)| (*h).to_owned())
+        .collect();
+    h.extend(data.renstra_years().iter().map(|y| format!("Pagu {y}")));
+    h.extend((1..=4).map(|q| {
+        format!(
+            "Realisasi {} {}",
+            Periodisation::Triwulan.label(q),
+            data.year
+        )
+    }));
+    h
+}
+
+/// The unit name shown for a program (its key when the unit is gone).
+fn program_unit_name(org: &Organisation, p: &Program) -> String {
+    org.unit(&p.unit)
+        .map_or_else(|| p.unit.to_string(), |u| u.name.clone())
 }
 
 /// The key and descriptive columns every data sheet starts with, with their widths.
@@ -483,7 +587,7 @@ fn petunjuk(ws: &mut Worksheet, data: &WorkbookData<'_>) -> Result<(), XlsxError
     ws.write_string_with_format(5, 1, format::date(data.generated), &text)?;
 
     let year = data.year;
-    let sheets = [
+    let mut sheets = vec![
         (
             SHEET_RENSTRA.to_owned(),
             "Baseline dan target tahunan setiap indikator selama periode Renstra.".to_owned(),
@@ -506,6 +610,18 @@ fn petunjuk(ws: &mut Worksheet, data: &WorkbookData<'_>) -> Result<(), XlsxError
             ),
         ),
     ];
+    if !data.org.programs.is_empty() {
+        sheets.push((
+            SHEET_ANGGARAN.to_owned(),
+            format!(
+                "Pagu (Rp) setiap program, kegiatan dan sub kegiatan per tahun Renstra, dan \
+                 realisasi anggaran {year} per triwulan (Realisasi TW I–TW IV). Kolom Kode, \
+                 Tingkat, Nama dan Unit berwarna abu-abu dan tidak dapat diubah. Tulis jumlah \
+                 rupiah tanpa 'Rp', misalnya 1.250.000.000; nilai tidak boleh negatif. Pagu yang \
+                 kosong dihitung dari jumlah pagu rincian di bawahnya."
+            ),
+        ));
+    }
     let rules = [
         "Angka: tulis dengan titik sebagai pemisah ribuan dan koma sebagai desimal (1.234,5), \
          atau angka biasa (1234,5). Angka yang disimpan Excel sebagai angka juga diterima; \
@@ -515,8 +631,8 @@ fn petunjuk(ws: &mut Worksheet, data: &WorkbookData<'_>) -> Result<(), XlsxError
         "Nilai kualitatif: tulis teksnya, misalnya WTP atau A.",
         "Mengosongkan sel yang berisi nilai berarti menghapus nilai itu.",
         "Sel berwarna abu-abu hanya untuk dibaca dan dikunci. Jangan mengubah kolom kunci \
-         (Kunci unit, Kode IK), nama lembar, atau judul kolom, dan jangan menambah baris atau \
-         kolom.",
+         (Kunci unit, Kode IK; Kode pada lembar Anggaran), nama lembar, atau judul kolom, dan \
+         jangan menambah baris atau kolom.",
         "Jangan mengisi tanggal, TRUE/FALSE, atau rumus yang menghasilkan galat. Jika Excel \
          mengubah isian menjadi tanggal, awali isian dengan tanda petik (').",
         "Setelah selesai, simpan sebagai .xlsx lalu unggah di halaman Impor. Setiap perubahan \
@@ -647,6 +763,50 @@ fn period_sheet(
     Ok(())
 }
 
+/// An amount in rupiah: editable (unlocked, white), shown as `Rp 1.250.000`.
+fn money_format() -> Format {
+    base().set_unlocked().set_num_format("\"Rp\" #,##0")
+}
+
+fn anggaran_sheet(ws: &mut Worksheet, data: &WorkbookData<'_>) -> Result<(), XlsxError> {
+    ws.set_name(SHEET_ANGGARAN)?;
+    let headers = anggaran_headers(data);
+    let header = header_format();
+    for (col, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, col as u16, h, &header)?;
+    }
+    for (col, (_, width)) in ANGGARAN_LEADING.iter().enumerate() {
+        ws.set_column_width(col as u16, *width)?;
+    }
+    ws.set_column_range_width(COL_FIRST_PAGU, headers.len() as u16 - 1, 17)?;
+    ws.set_freeze_panes(1, 1)?;
+    let key = key_format();
+    let info = info_format(false);
+    let wrap = info_format(true);
+    let money = money_format();
+    let years = data.renstra_years();
+    let programs = program_order(&data.org.programs);
+    for (i, p) in programs.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string_with_format(row, 0, &p.code, &key)?;
+        ws.write_string_with_format(row, 1, p.level.label(), &info)?;
+        ws.write_string_with_format(row, 2, &p.name, &wrap)?;
+        ws.write_string_with_format(row, 3, program_unit_name(data.org, p), &wrap)?;
+        let quarters = (1..=4).map(|q| data.budget_quarter(&p.code, q));
+        let values = years.iter().map(|y| p.pagu.get(y).copied()).chain(quarters);
+        for (j, v) in values.enumerate() {
+            let col = COL_FIRST_PAGU + j as u16;
+            match v {
+                Some(v) => ws.write_number_with_format(row, col, v, &money)?,
+                None => ws.write_blank(row, col, &money)?,
+            };
+        }
+    }
+    ws.autofilter(0, 0, programs.len() as u32, headers.len() as u16 - 1)?;
+    protect(ws);
+    Ok(())
+}
+
 fn read_only_note(s: &CellState) -> String {
     let mut note = format!("Status: {}.", s.status.label());
     if s.locked {
@@ -678,6 +838,9 @@ pub fn template(data: &WorkbookData<'_>) -> Result<Vec<u8>, XlsxError> {
     renstra_sheet(wb.add_worksheet(), data, &rows)?;
     period_sheet(wb.add_worksheet(), data, &rows, PeriodSheet::RencanaAksi)?;
     period_sheet(wb.add_worksheet(), data, &rows, PeriodSheet::Realisasi)?;
+    if !data.org.programs.is_empty() {
+        anggaran_sheet(wb.add_worksheet(), data)?;
+    }
     wb.save_to_buffer()
 }
 
@@ -822,6 +985,69 @@ fn parse_cell(cell: &Data, percent: bool) -> Result<CellValue, String> {
     }
 }
 
+/// An amount in rupiah on the `Anggaran` sheet: empty (none), a number Excel stores, or text
+/// read with [`format::parse_number`] (`1.250.000`, `1250000`, `Rp 1.250.000,50`); not
+/// negative, at most 10^15. `percent` when Excel formats the cell as a percentage.
+fn parse_money(cell: &Data, percent: bool) -> Result<Option<f64>, String> {
+    let (n, seen) = match cell {
+        Data::Empty => return Ok(None),
+        Data::String(s) => {
+            let t = s.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            let digits = match t.get(..2) {
+                Some(p) if p.eq_ignore_ascii_case("rp") => t[2..].trim_start(),
+                _ => t,
+            };
+            match format::parse_number(digits) {
+                Some(n) => (n, t.to_owned()),
+                None => {
+                    return Err(format!(
+                        "'{t}' bukan jumlah rupiah yang sah; tulis angka seperti 1.250.000.000 \
+                         (titik untuk ribuan, koma untuk desimal) tanpa teks lain"
+                    ));
+                }
+            }
+        }
+        Data::Float(f) => (*f, number_seen(*f)),
+        Data::Int(i) => (*i as f64, number_seen(*i as f64)),
+        Data::Bool(b) => {
+            return Err(format!(
+                "'{}' adalah nilai benar/salah, bukan jumlah rupiah; tulis angka seperti \
+                 1.250.000.000",
+                if *b { "TRUE" } else { "FALSE" }
+            ));
+        }
+        // Dates, times and Excel errors: the same reasons as any value cell.
+        other => return parse_cell(other, false).map(|_| None),
+    };
+    if percent && matches!(cell, Data::Float(_) | Data::Int(_)) {
+        return Err(format!(
+            "sel berformat persen (Excel menyimpan '{}%' sebagai {seen}); hapus format persen \
+             dan tulis jumlah rupiahnya",
+            number_seen(n * 100.0)
+        ));
+    }
+    if !n.is_finite() {
+        Err(format!("'{seen}' bukan angka terhingga"))
+    } else if n < 0.0 {
+        Err(format!("'{seen}' negatif; anggaran tidak boleh negatif"))
+    } else if n > MAX_MAGNITUDE {
+        Err(format!(
+            "'{seen}' terlalu besar: paling besar {}",
+            format::number(MAX_MAGNITUDE, 0)
+        ))
+    } else {
+        Ok(Some(n))
+    }
+}
+
+/// How an amount in rupiah is shown in a change (`1.250.000`, `1.250.000,5`).
+fn money_text(v: f64) -> String {
+    format::number_trimmed(v, 2)
+}
+
 /// The text of a key or descriptive cell.
 fn cell_text(cell: &Data) -> String {
     match cell {
@@ -863,6 +1089,30 @@ struct SheetRow {
     cells: Vec<(Slot, Parsed)>,
 }
 
+/// What a budget cell holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BudgetSlot {
+    Pagu(i32),
+    /// 1–4.
+    Quarter(u8),
+}
+
+/// A budget cell read.
+struct Money {
+    row: u32,
+    col: u16,
+    value: Option<f64>,
+}
+
+/// One row of the `Anggaran` sheet: the item and the value cells read.
+struct BudgetRow<'a> {
+    program: &'a Program,
+    cells: Vec<(BudgetSlot, Money)>,
+}
+
+/// The order of the `Anggaran` sheet's problems in the error list.
+const ORDER_ANGGARAN: u8 = 4;
+
 /// A problem, with where it sorts: (sheet order, row, column).
 struct Found {
     order: (u8, u32, u16),
@@ -872,6 +1122,7 @@ struct Found {
 struct Scan<'d, 'a> {
     data: &'d WorkbookData<'a>,
     indicators: HashMap<IndicatorKey, &'a Indicator>,
+    programs: HashMap<&'a str, &'a Program>,
     found: Vec<Found>,
 }
 
@@ -894,9 +1145,16 @@ impl<'d, 'a> Scan<'d, 'a> {
             .into_iter()
             .map(|r| (r.key, r.indicator))
             .collect();
+        let programs = data
+            .org
+            .programs
+            .iter()
+            .map(|p| (p.code.as_str(), p))
+            .collect();
         Scan {
             data,
             indicators,
+            programs,
             found: Vec::new(),
         }
     }
@@ -1146,13 +1404,7 @@ impl<'d, 'a> Scan<'d, 'a> {
         col: u16,
     ) -> Option<Parsed> {
         let cell = at(range, row, col);
-        let percent = matches!(cell, Data::Float(_) | Data::Int(_))
-            && styles
-                .get((row, u32::from(col)))
-                .and_then(|s| s.number_format.as_ref())
-                .is_some_and(|f| {
-                    is_percent_format(&f.format_code) || matches!(f.format_id, Some(9 | 10))
-                });
+        let percent = matches!(cell, Data::Float(_) | Data::Int(_)) && percent_at(styles, row, col);
         match parse_cell(cell, percent) {
             Ok((value, text)) => Some(Parsed {
                 row,
@@ -1165,6 +1417,109 @@ impl<'d, 'a> Scan<'d, 'a> {
                 None
             }
         }
+    }
+
+    /// The `Anggaran` sheet: one row per budget item, named by `Kode`.
+    fn anggaran(&mut self, range: &Range<Data>, styles: &StyleRange) -> Vec<BudgetRow<'a>> {
+        const ORDER: u8 = ORDER_ANGGARAN;
+        let sheet = SHEET_ANGGARAN;
+        let headers = anggaran_headers(self.data);
+        if !self.headers(ORDER, sheet, range, &headers) {
+            return Vec::new();
+        }
+        self.extra_columns(ORDER, sheet, range, headers.len() as u16);
+        let Some((last_row, last_col)) = extent(range) else {
+            return Vec::new();
+        };
+        let years = self.data.renstra_years();
+        let slots: Vec<BudgetSlot> = years
+            .iter()
+            .map(|y| BudgetSlot::Pagu(*y))
+            .chain((1..=4).map(BudgetSlot::Quarter))
+            .collect();
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        let mut out = Vec::new();
+        for row in 1..=last_row {
+            if (0..=last_col).all(|col| is_blank(at(range, row, col))) {
+                continue;
+            }
+            let code = cell_text(at(range, row, 0));
+            if code.is_empty() {
+                self.error(
+                    ORDER,
+                    sheet,
+                    row,
+                    0,
+                    "baris tanpa Kode; jangan menambah baris. Isian baris ini tidak dibaca.".into(),
+                );
+                continue;
+            }
+            let Some(program) = self.programs.get(code.as_str()).copied() else {
+                self.error(
+                    ORDER,
+                    sheet,
+                    row,
+                    0,
+                    format!(
+                        "kode '{code}' bukan program, kegiatan atau sub kegiatan organisasi ini; \
+                         jangan mengubah kolom Kode. Unduh templat terbaru jika programnya \
+                         diubah."
+                    ),
+                );
+                continue;
+            };
+            if let Some(first) = seen.get(program.code.as_str()) {
+                self.error(
+                    ORDER,
+                    sheet,
+                    row,
+                    0,
+                    format!(
+                        "{} {} sudah ada di baris {}; setiap kode hanya satu baris",
+                        program.level.label(),
+                        program.code,
+                        first + 1
+                    ),
+                );
+                continue;
+            }
+            seen.insert(program.code.as_str(), row);
+            let expected = [
+                (1, program.level.label().to_owned()),
+                (2, program.name.clone()),
+                (3, program_unit_name(self.data.org, program)),
+            ];
+            for (col, want) in expected {
+                let got = cell_text(at(range, row, col));
+                if squash(&got) != squash(&want) {
+                    self.error(
+                        ORDER,
+                        sheet,
+                        row,
+                        col,
+                        format!(
+                            "kolom {} dikunci dan tidak boleh diubah: untuk kode {} seharusnya \
+                             '{want}', tertulis '{got}'. Unduh templat terbaru jika datanya \
+                             sudah diubah.",
+                            ANGGARAN_LEADING[usize::from(col)].0,
+                            program.code
+                        ),
+                    );
+                }
+            }
+            let mut cells = Vec::new();
+            for (j, slot) in slots.iter().enumerate() {
+                let col = COL_FIRST_PAGU + j as u16;
+                let cell = at(range, row, col);
+                let percent = percent_at(styles, row, col);
+                match parse_money(cell, percent) {
+                    Ok(value) => cells.push((*slot, Money { row, col, value })),
+                    Err(message) => self.error(ORDER, sheet, row, col, message),
+                }
+            }
+            out.push(BudgetRow { program, cells });
+        }
+        out
     }
 
     fn renstra(&mut self, range: &Range<Data>, styles: &StyleRange) -> Vec<SheetRow> {
@@ -1289,6 +1644,14 @@ impl<'d, 'a> Scan<'d, 'a> {
         }
         out
     }
+}
+
+/// Whether Excel formats a cell as a percentage.
+fn percent_at(styles: &StyleRange, row: u32, col: u16) -> bool {
+    styles
+        .get((row, u32::from(col)))
+        .and_then(|s| s.number_format.as_ref())
+        .is_some_and(|f| is_percent_format(&f.format_code) || matches!(f.format_id, Some(9 | 10)))
 }
 
 /// Numbers and ranges, or qualitative values.
@@ -1432,7 +1795,15 @@ pub fn read(bytes: &[u8], data: &WorkbookData<'_>) -> Result<Preview, Vec<CellEr
     let real = load(&sheet_realisasi(data.year), 3, &mut scan)
         .map(|(range, styles)| scan.periods(PeriodSheet::Realisasi, &range, &styles))
         .unwrap_or_default();
-    let preview = compare(&mut scan, &renstra, &ra, &real);
+    let budget = if data.org.programs.is_empty() && !names.iter().any(|n| n == SHEET_ANGGARAN) {
+        Vec::new()
+    } else {
+        load(SHEET_ANGGARAN, ORDER_ANGGARAN, &mut scan)
+            .map(|(range, styles)| scan.anggaran(&range, &styles))
+            .unwrap_or_default()
+    };
+    let mut preview = compare(&mut scan, &renstra, &ra, &real);
+    compare_budget(data, &budget, &mut preview);
     if scan.found.is_empty() {
         Ok(preview)
     } else {
@@ -1568,7 +1939,7 @@ fn compare(
             preview.changes.push(Change {
                 sheet: SHEET_RENSTRA.into(),
                 cell: p.cell(),
-                indicator: r.key.clone(),
+                subject: Subject::Indicator(r.key.clone()),
                 what,
                 before: shown(current),
                 after: shown(p.value.as_ref()),
@@ -1605,7 +1976,7 @@ fn compare(
             preview.changes.push(Change {
                 sheet: ra_sheet.clone(),
                 cell: p.cell(),
-                indicator: r.key.clone(),
+                subject: Subject::Indicator(r.key.clone()),
                 what: format!("Rencana Aksi {}", period.label()),
                 before: shown(current),
                 after: shown(p.value.as_ref()),
@@ -1700,7 +2071,7 @@ fn compare(
             preview.changes.push(Change {
                 sheet: real_sheet.clone(),
                 cell: p.cell(),
-                indicator: r.key.clone(),
+                subject: Subject::Indicator(r.key.clone()),
                 what: format!("Realisasi {}", period.label()),
                 before: current.as_ref().map(value_text),
                 after: value.as_ref().map(realisation_text),
@@ -1711,6 +2082,59 @@ fn compare(
         scan.error(order, &sheet, row, col, message);
     }
     preview
+}
+
+/// The budget cells that differ from the current data, appended to the preview.
+fn compare_budget(data: &WorkbookData<'_>, rows: &[BudgetRow<'_>], preview: &mut Preview) {
+    let year = data.year;
+    for r in rows {
+        let p = r.program;
+        for (slot, m) in &r.cells {
+            let current = match slot {
+                BudgetSlot::Pagu(y) => p.pagu.get(y).copied(),
+                BudgetSlot::Quarter(q) => data.budget_quarter(&p.code, *q),
+            };
+            let same = match (current, m.value) {
+                (None, None) => true,
+                (Some(a), Some(b)) => {
+                    a == b
+                        || value_text(&TargetValue::Number(a))
+                            == value_text(&TargetValue::Number(b))
+                }
+                _ => false,
+            };
+            if same {
+                continue;
+            }
+            let what = match slot {
+                BudgetSlot::Pagu(y) => {
+                    preview.batch.pagu.push((p.code.clone(), *y, m.value));
+                    format!("Pagu {y}")
+                }
+                BudgetSlot::Quarter(q) => {
+                    preview
+                        .batch
+                        .budget_realisations
+                        .push((p.code.clone(), year, *q, m.value));
+                    format!(
+                        "Realisasi anggaran {} {year}",
+                        Periodisation::Triwulan.label(usize::from(*q))
+                    )
+                }
+            };
+            preview.changes.push(Change {
+                sheet: SHEET_ANGGARAN.into(),
+                cell: cell_name(m.row, m.col),
+                subject: Subject::Program {
+                    code: p.code.clone(),
+                    unit: p.unit.clone(),
+                },
+                what,
+                before: current.map(money_text),
+                after: m.value.map(money_text),
+            });
+        }
+    }
 }
 
 #[cfg(test)]

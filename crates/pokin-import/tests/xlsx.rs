@@ -6,8 +6,11 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use pokin_domain::capaian::{Periodisation, Realisation};
 use pokin_domain::measure::{IndicatorKey, MeasurementBatch, Period, Status};
+use pokin_domain::program::BudgetYear;
 use pokin_domain::{Code, Organisation, TargetValue, UnitKey};
-use pokin_import::xlsx::{CellError, CellState, WorkbookData, parse_cell_text, read, template};
+use pokin_import::xlsx::{
+    CellError, CellState, Change, Subject, WorkbookData, parse_cell_text, read, template,
+};
 use pokin_import::yaml::from_yaml;
 use proptest::prelude::*;
 use rust_xlsxwriter::{Format, Workbook};
@@ -509,7 +512,12 @@ fn demo_template_reads_back_to_an_empty_batch() {
         .map(|o| o.indicators.len())
         .sum();
     for sheet in &book.0[1..] {
-        assert_eq!(sheet.cells.len(), indicators + 1, "{}", sheet.name);
+        let rows = if sheet.name == "Anggaran" {
+            org.programs.len()
+        } else {
+            indicators
+        };
+        assert_eq!(sheet.cells.len(), rows + 1, "{}", sheet.name);
     }
     let preview = read(&bytes, &data).unwrap_or_else(|e| panic!("{}", lines(&e)));
     assert!(preview.batch.is_empty());
@@ -574,11 +582,10 @@ fn filled_in_workbook_gives_the_exact_batch_and_changes() {
         .iter()
         .map(|c| {
             format!(
-                "{}!{} {} {} {}: {} → {}",
+                "{}!{} {} {}: {} → {}",
                 c.sheet,
                 c.cell,
-                c.indicator.unit,
-                c.indicator.code,
+                c.subject,
                 c.what,
                 c.before.as_deref().unwrap_or("(kosong)"),
                 c.after.as_deref().unwrap_or("(kosong)")
@@ -804,6 +811,332 @@ organisation:
 }
 
 // ---------------------------------------------------------------------------------------------
+// The Anggaran sheet.
+
+/// The small organisation with programs: the sub kegiatan is listed before its kegiatan, and a
+/// second program after them, so hierarchy order differs from document order.
+const PROGRAMS: &str = r#"  programs:
+  - code: '2.18.01'
+    level: program
+    name: Program Penunjang Urusan Pemerintahan Daerah
+    unit: kepala-dinas
+    objective: SS1
+    pagu:
+      2025: 1000000000
+      2026: 1250000000
+  - code: '2.18.01.2.01.0001'
+    level: sub_kegiatan
+    name: Penyusunan Dokumen Perencanaan Perangkat Daerah
+    parent: '2.18.01.2.01'
+    unit: sekretariat
+    pagu:
+      2026: 150000000.5
+  - code: '2.18.01.2.01'
+    level: kegiatan
+    name: Perencanaan, Penganggaran, dan Evaluasi Kinerja
+    parent: '2.18.01'
+    unit: sekretariat
+    objective: SS1
+    pagu:
+      2026: 300000000
+  - code: '2.18.02'
+    level: program
+    name: Program Pelayanan Penanaman Modal
+    unit: bidang-a
+"#;
+
+fn with_programs() -> Organisation {
+    from_yaml(&format!("{SMALL}{PROGRAMS}")).expect("the organisation with programs is valid")
+}
+
+const SUB: &str = "2.18.01.2.01.0001";
+
+/// `small_data` plus the realised budget of the sub kegiatan in TW I and TW II.
+fn budget_data(org: &Organisation) -> WorkbookData<'_> {
+    let mut data = small_data(org);
+    data.budget.insert(
+        SUB.into(),
+        BudgetYear {
+            quarters: [Some(50_000_000.0), Some(25_000_000.0), None, None],
+        },
+    );
+    data
+}
+
+fn change_lines(changes: &[Change]) -> Vec<String> {
+    changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{}!{} {} {}: {} → {}",
+                c.sheet,
+                c.cell,
+                c.subject,
+                c.what,
+                c.before.as_deref().unwrap_or("(kosong)"),
+                c.after.as_deref().unwrap_or("(kosong)")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn anggaran_sheet_lists_programs_in_hierarchy_order_with_their_budget() {
+    let org = with_programs();
+    let data = budget_data(&org);
+    let bytes = template(&data).unwrap();
+    let book = Book::open(&bytes);
+    let names: Vec<&str> = book.0.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Petunjuk",
+            "Target Renstra",
+            "Rencana Aksi 2026",
+            "Realisasi 2026",
+            "Anggaran"
+        ]
+    );
+    assert_eq!(
+        header(&book, "Anggaran"),
+        [
+            "Kode",
+            "Tingkat",
+            "Nama",
+            "Unit",
+            "Pagu 2025",
+            "Pagu 2026",
+            "Pagu 2027",
+            "Realisasi TW I 2026",
+            "Realisasi TW II 2026",
+            "Realisasi TW III 2026",
+            "Realisasi TW IV 2026",
+        ]
+    );
+    let rows: Vec<String> = (2..=6)
+        .map(|r| {
+            ["A", "B", "D"]
+                .iter()
+                .map(|c| book.get("Anggaran", &format!("{c}{r}")).to_string())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "2.18.01 | Program | Kepala Dinas",
+            "2.18.01.2.01 | Kegiatan | Sekretariat",
+            "2.18.01.2.01.0001 | Sub Kegiatan | Sekretariat",
+            "2.18.02 | Program | Bidang A",
+            " |  | ",
+        ]
+    );
+    assert_eq!(
+        book.get("Anggaran", "C3"),
+        s("Perencanaan, Penganggaran, dan Evaluasi Kinerja")
+    );
+    // Each item's own pagu (not rolled up) and the realised budget, as numbers.
+    assert_eq!(book.get("Anggaran", "E2"), Data::Float(1_000_000_000.0));
+    assert_eq!(book.get("Anggaran", "F2"), Data::Float(1_250_000_000.0));
+    assert_eq!(book.get("Anggaran", "G2"), Data::Empty);
+    assert_eq!(book.get("Anggaran", "F4"), Data::Float(150_000_000.5));
+    assert_eq!(book.get("Anggaran", "F5"), Data::Empty);
+    assert_eq!(book.get("Anggaran", "H4"), Data::Float(50_000_000.0));
+    assert_eq!(book.get("Anggaran", "I4"), Data::Float(25_000_000.0));
+    assert_eq!(book.get("Anggaran", "J4"), Data::Empty);
+    assert_eq!(book.get("Anggaran", "H3"), Data::Empty);
+
+    // Kode, Tingkat, Nama, Unit locked; amounts editable, in a rupiah number format.
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let styles = wb.worksheet_style("Anggaran").unwrap();
+    let style = |cell: &str| {
+        let (r, c) = a1(cell);
+        styles.get((r, u32::from(c))).cloned()
+    };
+    let unlocked = |cell: &str| {
+        style(cell)
+            .and_then(|s| s.protection)
+            .is_some_and(|p| !p.locked)
+    };
+    for cell in ["A2", "B2", "C2", "D2", "A5", "D5"] {
+        assert!(!unlocked(cell), "Anggaran!{cell} locked");
+    }
+    for cell in ["E2", "G2", "H2", "K2", "F4", "K5"] {
+        assert!(unlocked(cell), "Anggaran!{cell} editable");
+        let code = style(cell)
+            .and_then(|s| s.number_format)
+            .map(|f| f.format_code)
+            .unwrap_or_default();
+        assert!(code.contains("Rp"), "Anggaran!{cell}: {code}");
+    }
+
+    // Petunjuk explains the sheet.
+    let petunjuk: Vec<String> = book.0[0]
+        .cells
+        .iter()
+        .flatten()
+        .map(ToString::to_string)
+        .collect();
+    let line = petunjuk
+        .iter()
+        .position(|t| t == "Anggaran")
+        .map(|i| &petunjuk[i + 1])
+        .expect("Petunjuk lists the Anggaran sheet");
+    for expected in [
+        "Pagu",
+        "realisasi anggaran 2026",
+        "1.250.000.000",
+        "negatif",
+    ] {
+        assert!(line.contains(expected), "{expected}: {line}");
+    }
+}
+
+#[test]
+fn anggaran_template_reads_back_to_an_empty_batch() {
+    let org = with_programs();
+    let data = budget_data(&org);
+    let bytes = template(&data).unwrap();
+    let preview = read(&bytes, &data).unwrap_or_else(|e| panic!("{}", lines(&e)));
+    assert_eq!(preview, Default::default());
+    let again = Book::open(&bytes).write();
+    let preview = read(&again, &data).unwrap_or_else(|e| panic!("{}", lines(&e)));
+    assert_eq!(preview, Default::default());
+}
+
+#[test]
+fn edited_budget_gives_the_exact_batch_and_changes() {
+    let org = with_programs();
+    let data = budget_data(&org);
+    let mut book = Book::open(&template(&data).unwrap());
+    book.text("Realisasi 2026", "K2", "83,4") // an indicator change comes first
+        .text("Anggaran", "F2", "1.300.000.000") // program pagu 2026 changed
+        .text("Anggaran", "E3", "Rp 200.000.000") // kegiatan pagu 2025: new, with Rp
+        .text("Anggaran", "F3", "300.000.000") // unchanged, as text
+        .set("Anggaran", "F4", Data::Empty) // sub kegiatan pagu 2026 cleared
+        .set("Anggaran", "H4", Data::Int(50_000_000)) // unchanged, as an integer
+        .text("Anggaran", "I4", "27.500.000,25") // TW II changed
+        .set("Anggaran", "K4", Data::Float(10_000_000.0)) // TW IV: new
+        .text("Anggaran", "G5", "75000000"); // the second program, pagu 2027
+    let preview = read(&book.write(), &data).unwrap_or_else(|e| panic!("{}", lines(&e)));
+
+    let tw2 = Period::new(YEAR, Periodisation::Triwulan, 2).unwrap();
+    assert_eq!(
+        preview.batch,
+        MeasurementBatch {
+            realisations: vec![(key("kepala-dinas", "IKU1"), tw2, num(83.4))],
+            pagu: vec![
+                ("2.18.01".into(), 2026, Some(1_300_000_000.0)),
+                ("2.18.01.2.01".into(), 2025, Some(200_000_000.0)),
+                (SUB.into(), 2026, None),
+                ("2.18.02".into(), 2027, Some(75_000_000.0)),
+            ],
+            budget_realisations: vec![
+                (SUB.into(), YEAR, 2, Some(27_500_000.25)),
+                (SUB.into(), YEAR, 4, Some(10_000_000.0)),
+            ],
+            ..MeasurementBatch::default()
+        }
+    );
+    assert_eq!(
+        change_lines(&preview.changes),
+        [
+            "Realisasi 2026!K2 kepala-dinas IKU1 Realisasi TW II 2026: 83,1 → 83,4",
+            "Anggaran!F2 2.18.01 Pagu 2026: 1.250.000.000 → 1.300.000.000",
+            "Anggaran!E3 2.18.01.2.01 Pagu 2025: (kosong) → 200.000.000",
+            "Anggaran!F4 2.18.01.2.01.0001 Pagu 2026: 150.000.000,5 → (kosong)",
+            "Anggaran!I4 2.18.01.2.01.0001 Realisasi anggaran TW II 2026: 25.000.000 → \
+             27.500.000,25",
+            "Anggaran!K4 2.18.01.2.01.0001 Realisasi anggaran TW IV 2026: (kosong) → 10.000.000",
+            "Anggaran!G5 2.18.02 Pagu 2027: (kosong) → 75.000.000",
+        ]
+    );
+    // A budget change names its item and the unit listing it (for permission checks).
+    let sub = &preview.changes[3].subject;
+    assert_eq!(sub.unit().as_str(), "sekretariat");
+    assert!(sub.indicator().is_none());
+    assert!(matches!(sub, Subject::Program { code, .. } if code == SUB));
+    assert_eq!(
+        preview.changes[0].subject.indicator(),
+        Some(&key("kepala-dinas", "IKU1"))
+    );
+}
+
+#[test]
+fn every_bad_budget_cell_is_named() {
+    let org = with_programs();
+    let data = budget_data(&org);
+    let mut book = Book::open(&template(&data).unwrap());
+    book.text("Anggaran", "E2", "satu miliar") // not a number
+        .text("Anggaran", "F2", "-5.000") // negative
+        .set("Anggaran", "G2", Data::Float(2e15)) // too large
+        .text("Anggaran", "H2", "NaN") // not a number either
+        .set("Anggaran", "I2", Data::Bool(false)) // a boolean
+        .text("Anggaran", "C3", "Kegiatan lain") // a protected cell changed
+        .text("Anggaran", "B4", "Kegiatan") // another one
+        .percent("Anggaran", "J4", 0.5) // percent-formatted
+        .text("Anggaran", "A5", "9.99.99") // not a program of the organisation
+        .text("Anggaran", "F5", "100")
+        .text("Anggaran", "A7", "") // a row added without Kode
+        .text("Anggaran", "F7", "100");
+    // A duplicated row.
+    let row2 = book.sheet("Anggaran").cells[1].clone();
+    book.sheet("Anggaran").cells[5] = row2;
+
+    let errors = read(&book.write(), &data).expect_err("refused");
+    let cells: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{}!{}", e.sheet, e.cell))
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            "Anggaran!E2",
+            "Anggaran!F2",
+            "Anggaran!G2",
+            "Anggaran!H2",
+            "Anggaran!I2",
+            "Anggaran!C3",
+            "Anggaran!B4",
+            "Anggaran!J4",
+            "Anggaran!A5",
+            "Anggaran!A6",
+            "Anggaran!A7",
+        ]
+    );
+    insta::assert_snapshot!("bad_budget_cells", lines(&errors));
+}
+
+#[test]
+fn an_organisation_without_programs_has_no_anggaran_sheet() {
+    let org = small();
+    assert!(org.programs.is_empty());
+    let data = small_data(&org);
+    let bytes = template(&data).unwrap();
+    let book = Book::open(&bytes);
+    assert!(book.0.iter().all(|s| s.name != "Anggaran"));
+    let petunjuk: Vec<String> = book.0[0]
+        .cells
+        .iter()
+        .flatten()
+        .map(ToString::to_string)
+        .collect();
+    assert!(!petunjuk.iter().any(|t| t == "Anggaran"), "{petunjuk:?}");
+    assert!(read(&bytes, &data).unwrap().batch.is_empty());
+
+    // With programs, the sheet is required like the others.
+    let org = with_programs();
+    let data = budget_data(&org);
+    let mut book = Book::open(&template(&data).unwrap());
+    book.0.retain(|s| s.name != "Anggaran");
+    let errors = read(&book.write(), &data).expect_err("refused");
+    assert_eq!(errors.len(), 1, "{}", lines(&errors));
+    assert_eq!(errors[0].sheet, "Anggaran");
+    assert_eq!(errors[0].cell, "-");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Property tests.
 
 fn cell_text() -> impl Strategy<Value = String> {
@@ -863,6 +1196,34 @@ proptest! {
                 prop_assert!(!errors.is_empty());
                 for e in &errors {
                     prop_assert_eq!(&e.cell, "K2", "{}", e);
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A budget cell typed with anything gives one change or errors naming that cell; a
+    /// number it accepts is finite, not negative and not huge.
+    #[test]
+    fn any_text_in_a_budget_cell_is_a_change_or_named(text in cell_text()) {
+        let org = with_programs();
+        let data = budget_data(&org);
+        let mut book = Book::open(&template(&data).unwrap());
+        book.text("Anggaran", "I4", &text);
+        match read(&book.write(), &data) {
+            Ok(preview) => {
+                prop_assert!(preview.changes.len() <= 1);
+                for (_, _, _, v) in &preview.batch.budget_realisations {
+                    prop_assert!(v.is_none_or(|v| v.is_finite() && (0.0..=1e15).contains(&v)));
+                }
+            }
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                for e in &errors {
+                    prop_assert_eq!(&e.cell, "I4", "{}", e);
                 }
             }
         }

@@ -90,6 +90,68 @@ pub mod entity {
     pub const SETTINGS: &str = "settings";
     /// A batch of value changes applied at once (the uploaded workbook).
     pub const MEASUREMENT_BATCH: &str = "measurement_batch";
+    /// A program, kegiatan or sub kegiatan with its pagu (`entity_id` is its row id; it is
+    /// named by its code in `before`/`after`).
+    pub const PROGRAM: &str = "program";
+    /// The realised budget of one program, year and quarter.
+    pub const BUDGET_REALISATION: &str = "budget_realisation";
+    /// An organisation's document settings (`entity_id` is the organisation's id).
+    pub const DOCUMENT_SETTINGS: &str = "document_settings";
+    /// An established version of a Perjanjian Kinerja (`after` holds its snapshot).
+    pub const PERJANJIAN_KINERJA: &str = "perjanjian_kinerja";
+
+    /// Every entity, in the order a filter lists them.
+    pub const ALL: [&str; 21] = [
+        ORGANISATION,
+        UNIT,
+        OFFICIAL,
+        OBJECTIVE,
+        SUPPORT,
+        INDICATOR,
+        TARGET,
+        USER,
+        SESSION,
+        API_TOKEN,
+        PERIOD_TARGET,
+        REALISATION,
+        EVIDENCE,
+        PERIOD,
+        REOPEN_REQUEST,
+        SETTINGS,
+        MEASUREMENT_BATCH,
+        PROGRAM,
+        BUDGET_REALISATION,
+        DOCUMENT_SETTINGS,
+        PERJANJIAN_KINERJA,
+    ];
+
+    /// What an entity is called in Indonesian (the machine name itself when unknown).
+    pub fn label(e: &str) -> &str {
+        match e {
+            ORGANISATION => "organisasi",
+            UNIT => "unit",
+            OFFICIAL => "pejabat",
+            OBJECTIVE => "sasaran",
+            SUPPORT => "cascading",
+            INDICATOR => "indikator",
+            TARGET => "target",
+            USER => "pengguna",
+            SESSION => "sesi",
+            API_TOKEN => "token API",
+            PERIOD_TARGET => "target rencana aksi",
+            REALISATION => "realisasi",
+            EVIDENCE => "bukti dukung",
+            PERIOD => "periode",
+            REOPEN_REQUEST => "permintaan buka kembali",
+            SETTINGS => "pengaturan capaian",
+            MEASUREMENT_BATCH => "lembar kerja",
+            PROGRAM => "program/kegiatan",
+            BUDGET_REALISATION => "realisasi anggaran",
+            DOCUMENT_SETTINGS => "pengaturan dokumen",
+            PERJANJIAN_KINERJA => "perjanjian kinerja",
+            other => other,
+        }
+    }
 }
 
 /// One audited change.

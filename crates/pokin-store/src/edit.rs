@@ -526,6 +526,7 @@ pub(crate) async fn update_unit(
             )
             .await?;
             measure::rename_unit(tx, org_id, &before.unit_key, input.key.as_str()).await?;
+            crate::documents::rename_unit(tx, org_id, &before.unit_key, input.key.as_str()).await?;
             Ok(())
         })
         .await
@@ -734,6 +735,17 @@ pub(crate) async fn update_objective(
                 ],
             )
             .await?;
+            if before.code != input.code.as_str() {
+                let unit = by_id::<UnitRow>(tx.read(), org_id, before.unit_id).await?;
+                crate::documents::rename_objective(
+                    tx,
+                    org_id,
+                    &unit.unit_key,
+                    &before.code,
+                    input.code.as_str(),
+                )
+                .await?;
+            }
             Ok(())
         })
         .await

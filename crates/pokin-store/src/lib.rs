@@ -21,22 +21,26 @@
 
 mod audit;
 mod db;
+mod documents;
 mod edit;
 mod error;
 mod measure;
 mod org;
+mod reports;
 mod schema;
 mod tree;
 mod users;
 
 pub use audit::{AuditAction, AuditFilter, AuditRecord, entity};
 pub use db::Backend;
+pub use documents::{MAX_AMENDMENT_NOTE, MAX_AMOUNT, PkVersion};
 pub use edit::{Direction, IndicatorSpec, ObjectiveInput, UnitInput};
 pub use error::StoreError;
 pub use measure::{
     ClosedPeriod, Evidence, PeriodTarget, RealisationRecord, ReopenRequest, YearMeasurements,
 };
 pub use org::OrgSummary;
+pub use reports::default_signing_date;
 pub use tree::{IndicatorIds, ObjectiveIds, SupportIds, TreeWithIds, UnitIds};
 pub use users::{
     ApiToken, MIN_PASSWORD_LEN, NewSession, NewUser, Role, Session, User, UserUpdate,

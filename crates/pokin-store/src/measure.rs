@@ -1064,6 +1064,15 @@ impl Store {
                     old.map(|r| r.value()).transpose()?.flatten(),
                 ));
             }
+            crate::documents::check_batch(
+                tx.read(),
+                org_id,
+                batch,
+                &mut draft,
+                &mut before,
+                &mut refused,
+            )
+            .await?;
             if refused.is_empty()
                 && let Err(errors) = draft.clone().validate()
             {
@@ -1125,6 +1134,7 @@ impl Store {
                     }
                 }
             }
+            crate::documents::write_batch(tx, org_id, actor, batch).await?;
             let audit = Audit {
                 org_id: Some(org_id),
                 entity: entity::MEASUREMENT_BATCH,
@@ -1875,7 +1885,7 @@ async fn check_editable(conn: &mut Conn, org_id: i64, row: &RealisationRow) -> R
 
 /// [`WriteTx::run`] on organisation `org_id`, refused with [`StoreError::NotFound`] when it
 /// does not exist.
-async fn write_in_org<T>(
+pub(crate) async fn write_in_org<T>(
     store: &Store,
     actor: &str,
     context: &'static str,

@@ -85,7 +85,9 @@ const DELETE_ORG: &str = "DELETE FROM organisations WHERE id = $1";
 
 /// Deleting an organisation's tree, children first; each scoped by `org_id`. Measurements are
 /// not part of it: a replacing import keeps them (they name indicators by key and code).
-const DELETE_TREE: [&str; 6] = [
+const DELETE_TREE: [&str; 8] = [
+    crate::documents::DELETE_PROGRAMS[0],
+    crate::documents::DELETE_PROGRAMS[1],
     "DELETE FROM targets WHERE org_id = $1",
     "DELETE FROM supports WHERE org_id = $1",
     "DELETE FROM indicators WHERE org_id = $1",
@@ -284,6 +286,7 @@ async fn insert_tree(tx: &mut WriteTx, org_id: i64, org: &OrganisationDraft) -> 
             }
         }
     }
+    crate::documents::insert_programs(tx, org_id, &org.programs).await?;
     Ok(())
 }
 
@@ -346,6 +349,9 @@ pub(crate) async fn delete(store: &Store, actor: &str, org_id: i64) -> Result<()
     WriteTx::run(store, actor, "menghapus organisasi", async |tx| {
         let before = tree::load(tx.read(), org_id).await?.snapshot()?;
         for sql in crate::measure::DELETE_MEASUREMENTS {
+            tx.execute(sql, params![org_id]).await?;
+        }
+        for sql in crate::documents::DELETE_DOCUMENTS {
             tx.execute(sql, params![org_id]).await?;
         }
         for sql in DELETE_TREE {

@@ -52,6 +52,12 @@ const MIGRATIONS: &[Migration] = &[
                       penutupan periode, pembukaan kembali, pengaturan pengukuran",
         sql: V3,
     },
+    Migration {
+        version: 4,
+        description: "program, kegiatan dan sub kegiatan dengan pagu, realisasi anggaran, \
+                      pengaturan dokumen, versi perjanjian kinerja",
+        sql: V4,
+    },
 ];
 
 const V1: &str = r#"
@@ -353,6 +359,92 @@ CREATE TABLE measure_settings (
     updated_by TEXT NOT NULL,
     updated_at {timestamp} NOT NULL
 );
+"#;
+
+/// Documents. Programs (with kegiatan and sub kegiatan) belong to the tree: replacing a tree
+/// replaces them, and they name their unit and objective by key and code (renamed with them by
+/// the edits). Their pagu rows name the program by code and go with it. Realised budget,
+/// document settings and established Perjanjian Kinerja versions are not part of the tree: they
+/// survive a replacing import (budget rows by program code, PK versions by unit key). A PK
+/// version keeps the document as established (`snapshot`, JSON), so it renders again exactly
+/// as it was; version 1 has no amendment, every later one a reason and a note.
+const V4: &str = r#"
+CREATE TABLE programs (
+    id {id},
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    seq BIGINT NOT NULL,
+    code TEXT NOT NULL,
+    level TEXT NOT NULL,
+    name TEXT NOT NULL,
+    parent_code TEXT,
+    unit_key TEXT NOT NULL,
+    objective_code TEXT,
+    {org_key},
+    UNIQUE (org_id, code),
+    CHECK (level IN ('program', 'kegiatan', 'sub_kegiatan')),
+    CHECK (parent_code IS NULL OR parent_code <> code)
+);
+
+CREATE TABLE program_pagu (
+    id {id},
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    program_code TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    amount DOUBLE PRECISION NOT NULL,
+    {org_key},
+    UNIQUE (org_id, program_code, year),
+    FOREIGN KEY (org_id, program_code) REFERENCES programs (org_id, code),
+    CHECK (amount >= 0)
+);
+
+CREATE TABLE budget_realisations (
+    id {id},
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    program_code TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    quarter BIGINT NOT NULL,
+    amount DOUBLE PRECISION NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at {timestamp} NOT NULL,
+    {org_key},
+    UNIQUE (org_id, program_code, year, quarter),
+    CHECK (quarter >= 1 AND quarter <= 4),
+    CHECK (amount >= 0)
+);
+CREATE INDEX budget_realisations_year ON budget_realisations (org_id, year);
+
+CREATE TABLE document_settings (
+    org_id BIGINT NOT NULL PRIMARY KEY REFERENCES organisations (id),
+    region TEXT NOT NULL,
+    place TEXT NOT NULL,
+    head_title TEXT NOT NULL,
+    head_name TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at {timestamp} NOT NULL
+);
+
+CREATE TABLE pk_versions (
+    id {id},
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    unit_key TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    version BIGINT NOT NULL,
+    reason TEXT,
+    note TEXT,
+    signed_on {date} NOT NULL,
+    first_name TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at {timestamp} NOT NULL,
+    {org_key},
+    UNIQUE (org_id, unit_key, year, version),
+    CHECK (version >= 1),
+    CHECK ((version = 1) = (reason IS NULL)),
+    CHECK ((reason IS NULL) = (note IS NULL)),
+    CHECK (reason IS NULL OR reason IN
+        ('pergantian_pejabat', 'perubahan_anggaran', 'perubahan_strategi'))
+);
+CREATE INDEX pk_versions_year ON pk_versions (org_id, year);
 "#;
 
 /// Renders a migration text for a backend (see the module docs for the placeholders).

@@ -8,6 +8,7 @@ use crate::db::{Conn, params};
 use crate::error::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use pokin_domain::capaian::Periodisation;
+use pokin_domain::program::{Program, ProgramLevel};
 use pokin_domain::{
     Aggregation, Appointment, Code, Indicator, Nip, Objective, Official, Organisation,
     OrganisationDraft, Polarity, Renstra, Support, TargetValue, Unit, UnitKey, UnitKind,
@@ -155,6 +156,34 @@ const TARGETS: &str = "SELECT id, indicator_id, year, value_number, value_min, v
 pub(crate) const TARGET_BY_YEAR: &str = "SELECT id, indicator_id, year, value_number, value_min, \
      value_max, value_text FROM targets WHERE org_id = $1 AND indicator_id = $2 AND year = $3";
 
+/// A program, kegiatan or sub kegiatan (its pagu rows are read separately).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub(crate) struct ProgramRow {
+    pub id: i64,
+    pub seq: i64,
+    pub code: String,
+    pub level: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    pub unit_key: String,
+    pub objective_code: Option<String>,
+}
+
+const PROGRAMS: &str = "SELECT id, seq, code, level, name, parent_code, unit_key, \
+     objective_code FROM programs WHERE org_id = $1 ORDER BY seq, id";
+pub(crate) const PROGRAM_BY_CODE: &str = "SELECT id, seq, code, level, name, parent_code, \
+     unit_key, objective_code FROM programs WHERE org_id = $1 AND code = $2";
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub(crate) struct PaguRow {
+    pub program_code: String,
+    pub year: i64,
+    pub amount: f64,
+}
+
+const PAGU: &str = "SELECT program_code, year, amount FROM program_pagu WHERE org_id = $1 \
+     ORDER BY program_code, year";
+
 // ---------------------------------------------------------------------------------------------
 // Values.
 
@@ -201,6 +230,39 @@ impl OrgRow {
             _ => Ok(None),
         }
     }
+}
+
+impl ProgramRow {
+    pub(crate) fn to_domain(&self, pagu: BTreeMap<i32, f64>) -> Result<Program> {
+        Ok(Program {
+            code: self.code.clone(),
+            level: ProgramLevel::from_str_opt(&self.level).ok_or_else(|| {
+                corrupt(format!("tingkat program '{}' tidak dikenal", self.level))
+            })?,
+            name: self.name.clone(),
+            parent: self.parent_code.clone(),
+            unit: unit_key(&self.unit_key)?,
+            objective: self.objective_code.as_deref().map(code).transpose()?,
+            pagu,
+        })
+    }
+}
+
+/// The programs of an organisation in stored order, with their pagu.
+pub(crate) async fn load_programs(conn: &mut Conn, org_id: i64) -> Result<Vec<Program>> {
+    let rows: Vec<ProgramRow> = conn.fetch_all(PROGRAMS, params![org_id]).await?;
+    let pagu: Vec<PaguRow> = conn.fetch_all(PAGU, params![org_id]).await?;
+    let mut pagu_of: HashMap<String, BTreeMap<i32, f64>> = HashMap::new();
+    for p in pagu {
+        let year = i32::try_from(p.year).map_err(corrupt)?;
+        pagu_of
+            .entry(p.program_code)
+            .or_default()
+            .insert(year, p.amount);
+    }
+    rows.iter()
+        .map(|r| r.to_domain(pagu_of.remove(&r.code).unwrap_or_default()))
+        .collect()
 }
 
 impl OfficialRow {
@@ -540,8 +602,9 @@ pub(crate) async fn load(conn: &mut Conn, org_id: i64) -> Result<Loaded> {
         });
     }
 
+    let programs = load_programs(conn, org_id).await?;
     let draft = OrganisationDraft {
-        programs: Vec::new(),
+        programs,
         name: row.name.clone(),
         title: row.title.clone(),
         demo: row.demo,

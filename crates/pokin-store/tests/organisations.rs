@@ -313,9 +313,9 @@ async fn replace_is_atomic_at_every_write() {
                 Ok(replaced) => {
                     assert_eq!(replaced, id);
                     assert_eq!(db.store.load_organisation(id).await.expect("load"), new);
-                    // 6 deletes, the update, the new tree (2 units, 2 objectives, 1 link,
-                    // 1 indicator, 1 target), the audit record.
-                    assert_eq!(n, 6 + 1 + 7 + 1, "{}", db.label);
+                    // 8 deletes (programs and their pagu included), the update, the new tree
+                    // (2 units, 2 objectives, 1 link, 1 indicator, 1 target), the audit record.
+                    assert_eq!(n, 8 + 1 + 7 + 1, "{}", db.label);
                     break;
                 }
             }
@@ -328,8 +328,10 @@ async fn delete_is_atomic() {
     for db in backends().await {
         let id = import(&db.store, &rich_org("Dinas A")).await;
         let unchanged = Unchanged::take(&db).await;
-        // Six measurement deletes, six tree deletes, the organisation row, the audit record.
-        for n in 0..14 {
+        // Six measurement deletes, three document deletes (realised budget, settings, PK
+        // versions), eight tree deletes (programs and pagu included), the organisation row,
+        // the audit record.
+        for n in 0..19 {
             db.store.fail_after_writes(n);
             db.store
                 .delete_organisation("tester", id)
@@ -337,7 +339,7 @@ async fn delete_is_atomic() {
                 .expect_err("injected fault");
             unchanged.check(&db, &format!("{} n={n}", db.label)).await;
         }
-        db.store.fail_after_writes(14);
+        db.store.fail_after_writes(19);
         db.store
             .delete_organisation("tester", id)
             .await

@@ -270,27 +270,6 @@ fn measure(
     measure_organisation(org, year, span, &data.verified, settings)
 }
 
-/// The organisation's capaian: the mean of its units' (capped at the ceiling, unreported units
-/// left out).
-
-/// A capaian as a short value: `87,50%`, `melampaui target`, `belum dilaporkan`, `tidak dapat
-/// dihitung` (the reason is in [`Capaian::describe`]).
-pub(crate) fn short(c: &Capaian) -> String {
-    match c {
-        Capaian::TidakDapatDihitung(_) => "tidak dapat dihitung".into(),
-        other => other.to_string(),
-    }
-}
-
-/// The heat tree's label of an objective: its own capaian and, when something supports it,
-/// the supporters' mean: `87,50% · dukungan 92,10%`, `belum dilaporkan`.
-pub(crate) fn objective_badge(own: &Capaian, supporters: Option<&Capaian>) -> String {
-    match supporters {
-        Some(s) => format!("{} · dukungan {}", short(own), short(s)),
-        None => short(own),
-    }
-}
-
 /// The CSS class carrying a predicate colour (`pk-15803d`): app.css has one per colour of
 /// [`pokin_docs::chart::predicate_colour`], so pages colour without inline styles.
 pub(crate) fn colour_class(c: &Capaian, bands: &PredicateBands) -> String {
@@ -312,7 +291,7 @@ pub(crate) struct CapaianView {
 impl CapaianView {
     pub fn new(c: &Capaian, bands: &PredicateBands) -> CapaianView {
         CapaianView {
-            value: short(c),
+            value: c.short(),
             predicate: c.predicate(bands).map(|p| p.label.to_owned()),
             class: colour_class(c, bands),
             text: c.describe(bands),
@@ -442,18 +421,5 @@ mod tests {
             let class = format!(".pk-{}{{background-color:{c}}}", c.trim_start_matches('#'));
             assert!(css.contains(&class), "app.css lacks {class}");
         }
-    }
-
-    #[test]
-    fn badges() {
-        let p = |v| Capaian::Persen(pokin_domain::capaian::Percent::new(v).unwrap());
-        assert_eq!(
-            objective_badge(&p(87.5), Some(&p(92.1))),
-            "87,50% · dukungan 92,10%"
-        );
-        assert_eq!(
-            objective_badge(&Capaian::BelumDilaporkan, None),
-            "belum dilaporkan"
-        );
     }
 }

@@ -15,6 +15,8 @@
 //! | [`Action::DecideReopen`] (approve / refuse a reopen request) | all | own org / own unit subtree | — | — | — |
 //! | [`Action::EditTargets`] (Rencana Aksi targets) | all | as EditTree | — | — | — |
 //! | [`Action::ConfigureCapaian`] (predicate bands, ceiling) | all | own org, not scoped to a unit | — | — | — |
+//! | [`Action::EstablishPk`] (establish, amend a Perjanjian Kinerja) | all | as EditTree | — | — | — |
+//! | [`Action::ConfigureDocuments`] (region, place, head of region) | all | own org, not scoped to a unit | — | — | — |
 //!
 //! Reading realisations, their history and evidence files is [`Action::Read`].
 //!
@@ -50,6 +52,12 @@ pub enum Action {
     // Capaian dashboards
     /// Change an organisation's predicate bands and roll-up ceiling.
     ConfigureCapaian,
+    // Documents
+    /// Establish or amend a unit's Perjanjian Kinerja: the same rule as [`Action::EditTree`].
+    EstablishPk,
+    /// Change an organisation's document settings (region, place, head of region): the same
+    /// rule as [`Action::ConfigureCapaian`].
+    ConfigureDocuments,
 }
 
 /// What the action is done to.
@@ -164,6 +172,17 @@ pub fn can(user: &User, action: Action, target: Target<'_>) -> Result<(), Denied
                 return Err(only_perencana(role, "mengubah pengaturan capaian"));
             }
             whole_org(user, in_org, "Pengaturan capaian")
+        }
+        // Documents
+        Action::EstablishPk => can(user, Action::EditTree, target).map_err(|d| match user.role {
+            Role::Perencana => d,
+            _ => only_perencana(role, "menetapkan atau mengubah perjanjian kinerja"),
+        }),
+        Action::ConfigureDocuments => {
+            if user.role != Role::Perencana {
+                return Err(only_perencana(role, "mengubah pengaturan dokumen"));
+            }
+            whole_org(user, in_org, "Pengaturan dokumen")
         }
         Action::EditTree => {
             if user.role != Role::Perencana {

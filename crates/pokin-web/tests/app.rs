@@ -761,6 +761,40 @@ fn every_route_is_covered() {
         (Method::GET, "/organisasi/{id}/pengaturan-capaian"),
         (Method::POST, "/organisasi/{id}/pengaturan-capaian"),
         (Method::GET, "/api/v1/organisations/{id}/capaian"),
+        // Documents
+        (Method::GET, "/organisasi/{id}/dokumen"),
+        (Method::GET, "/organisasi/{id}/dokumen/{year}/lkjip.pdf"),
+        (Method::GET, "/organisasi/{id}/dokumen/{year}/lkjip.xlsx"),
+        (Method::GET, "/organisasi/{id}/dokumen/{year}/renja.xlsx"),
+        (Method::GET, "/organisasi/{id}/unit/{key}/pk/{year}"),
+        (Method::POST, "/organisasi/{id}/unit/{key}/pk/{year}"),
+        (Method::GET, "/organisasi/{id}/unit/{key}/pk/{year}/pdf"),
+        (
+            Method::GET,
+            "/organisasi/{id}/unit/{key}/rencana-aksi/{year}/pdf",
+        ),
+        (
+            Method::GET,
+            "/organisasi/{id}/unit/{key}/rencana-aksi/{year}/xlsx",
+        ),
+        (Method::GET, "/organisasi/{id}/pohon.pdf"),
+        (Method::GET, "/organisasi/{id}/pengaturan-dokumen"),
+        (Method::POST, "/organisasi/{id}/pengaturan-dokumen"),
+        // Programs and budget
+        (Method::GET, "/organisasi/{id}/program"),
+        (Method::GET, "/organisasi/{id}/program/baru"),
+        (Method::POST, "/organisasi/{id}/program/baru"),
+        (Method::GET, "/organisasi/{id}/program/{code}/ubah"),
+        (Method::POST, "/organisasi/{id}/program/{code}/ubah"),
+        (Method::POST, "/organisasi/{id}/program/{code}/hapus"),
+        (
+            Method::GET,
+            "/organisasi/{id}/program/{code}/realisasi/{year}",
+        ),
+        (
+            Method::POST,
+            "/organisasi/{id}/program/{code}/realisasi/{year}",
+        ),
     ]
     .into_iter()
     .collect();

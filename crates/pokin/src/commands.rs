@@ -106,6 +106,29 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let (id, org) = load_with_id(&store, org.as_deref()).await?;
             crate::measure::capaian_report(&store, id, &org, tahun, triwulan, format).await
         }
+        Command::Report {
+            kind,
+            org,
+            unit,
+            tahun,
+            out,
+            all_units,
+            versi,
+            warna_capaian,
+        } => {
+            let store = db().await?;
+            let (id, org) = load_with_id(&store, org.as_deref()).await?;
+            let req = crate::report::ReportRequest {
+                kind,
+                unit: unit.as_deref(),
+                year: tahun,
+                out: &out,
+                all_units,
+                version: versi,
+                coloured: warna_capaian,
+            };
+            crate::report::report(&store, id, &org, req).await
+        }
         Command::User { command } => {
             let store = db().await?;
             user(&store, command).await

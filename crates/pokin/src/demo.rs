@@ -9,6 +9,7 @@
 use crate::commands::demo_account_list;
 use anyhow::Result;
 use pokin_domain::capaian::{Periodisation, Realisation};
+use pokin_domain::document::{Amendment, AmendmentReason, DocumentSettings};
 use pokin_domain::measure::{
     Action, IndicatorKey, MeasurementBatch, Period, RealisationInput, aggregation_of,
     periodisation_of,
@@ -32,6 +33,19 @@ const EVIDENCE: [(&str, &[u8]); 3] = [
         include_bytes!("../../../data/demo/bukti/foto-kegiatan.png"),
     ),
 ];
+
+/// The unit whose 2026 Perjanjian Kinerja the demo amends (version 2).
+pub const DEMO_AMENDED_UNIT: &str = "seksi-pelatihan-dan-produktifitas-tenaga-kerja";
+
+/// The demo agency's region and head of region (invented).
+pub fn demo_document_settings() -> DocumentSettings {
+    DocumentSettings {
+        region: "Kabupaten Sukamaju".into(),
+        place: "Sukamaju".into(),
+        head_title: "Bupati Sukamaju".into(),
+        head_name: "H. Ahmad Fauzi, S.H., M.Si.".into(),
+    }
+}
 
 /// Share of a yearly count achieved per quarter (kumulatif indicators).
 const QUARTER_SHARE: [f64; 4] = [0.2, 0.25, 0.25, 0.3];
@@ -324,7 +338,67 @@ pub async fn load_measurements(store: &Store, org_id: i64, org: &Organisation) -
         }
     }
 
-    // 3. Closed quarters: all of 2025 and TW I 2026; one reopen request waiting.
+    // 3. Budget: realised spending per item with its own pagu, all of 2025 and TW I–III 2026.
+    let mut budget = MeasurementBatch::default();
+    for p in &org.programs {
+        for (year, quarters) in [(2025, 4u8), (2026, 3)] {
+            let Some(pagu) = p.pagu.get(&year) else {
+                continue;
+            };
+            for q in 1..=quarters {
+                let share = QUARTER_SHARE[usize::from(q) - 1]
+                    * unit_interval(
+                        hash(&[&p.code, &year.to_string(), &q.to_string()]),
+                        0.82,
+                        1.0,
+                    );
+                let amount = (pagu * share / 1000.0).round() * 1000.0;
+                budget
+                    .budget_realisations
+                    .push((p.code.clone(), year, q, Some(amount)));
+            }
+        }
+    }
+    store
+        .apply_measurements("perencana", org_id, &budget)
+        .await?;
+
+    // 4. Document settings and the established Perjanjian Kinerja of every unit for 2025 and
+    //    2026; one Seksi's 2026 PK amended after a budget change.
+    store
+        .set_document_settings("perencana", org_id, &demo_document_settings())
+        .await?;
+    for year in [2025, 2026] {
+        for u in &org.units {
+            let doc = store
+                .pk_draft(
+                    org_id,
+                    &u.key,
+                    year,
+                    pokin_store::default_signing_date(year),
+                )
+                .await?;
+            store.establish_pk("perencana", org_id, &doc, None).await?;
+        }
+    }
+    let seksi = UnitKey::parse(DEMO_AMENDED_UNIT).map_err(anyhow::Error::msg)?;
+    if org.units.iter().any(|u| u.key == seksi) {
+        let signed_on = chrono::NaiveDate::from_ymd_opt(2026, 7, 15).unwrap_or_default();
+        let doc = store.pk_draft(org_id, &seksi, 2026, signed_on).await?;
+        store
+            .establish_pk(
+                "perencana",
+                org_id,
+                &doc,
+                Some(Amendment {
+                    reason: AmendmentReason::PerubahanAnggaran,
+                    note: "Penyesuaian pagu sub kegiatan pada APBD Perubahan 2026.".into(),
+                }),
+            )
+            .await?;
+    }
+
+    // 5. Closed quarters: all of 2025 and TW I 2026; one reopen request waiting.
     for (year, quarter) in [(2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 1)] {
         store
             .close_period("perencana", org_id, year, quarter)

@@ -7,6 +7,7 @@ mod commands;
 mod demo;
 mod measure;
 mod render;
+mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -150,6 +151,32 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ParseFormat,
     },
+    /// Membuat dokumen: PK, Rencana Aksi, LKjIP, Evaluasi Renja, pohon kinerja (format dari akhiran --out)
+    Report {
+        /// pk, rencana-aksi, lkjip, renja, pohon
+        #[arg(value_enum)]
+        kind: ReportKind,
+        /// Organisasi (boleh dihilangkan bila hanya ada satu)
+        #[arg(long)]
+        org: Option<String>,
+        /// Kunci unit (bawaan: unit pimpinan); untuk pk dan rencana-aksi
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        tahun: i32,
+        /// Berkas tujuan: .pdf, .xlsx, .svg, atau .zip (pk --all-units)
+        #[arg(long)]
+        out: PathBuf,
+        /// PK setiap unit dalam satu berkas .zip
+        #[arg(long)]
+        all_units: bool,
+        /// Versi PK yang telah ditetapkan (bawaan: versi terakhir, atau draf bila belum ada)
+        #[arg(long)]
+        versi: Option<u32>,
+        /// Pohon kinerja diwarnai menurut capaian tahun --tahun
+        #[arg(long)]
+        warna_capaian: bool,
+    },
     /// Mengelola akun pengguna
     User {
         #[command(subcommand)]
@@ -161,6 +188,21 @@ enum Command {
         #[arg(long)]
         reset: bool,
     },
+}
+
+/// The documents `pokin report` makes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum ReportKind {
+    /// Perjanjian Kinerja (.pdf; .zip dengan --all-units)
+    Pk,
+    /// Rencana Aksi atas PK (.pdf, .xlsx)
+    RencanaAksi,
+    /// Tabel Bab III LKjIP (.pdf, .xlsx)
+    Lkjip,
+    /// Evaluasi Hasil Renja, Permendagri 86/2017 (.xlsx)
+    Renja,
+    /// Pohon kinerja (.svg, .pdf A3)
+    Pohon,
 }
 
 #[derive(Subcommand)]

@@ -124,6 +124,15 @@ impl Capaian {
         }
     }
 
+    /// A short value: `87,50%`, `melampaui target`, `belum dilaporkan`, `tidak dapat dihitung`
+    /// (the reason is in [`Capaian::describe`]).
+    pub fn short(&self) -> String {
+        match self {
+            Capaian::TidakDapatDihitung(_) => "tidak dapat dihitung".into(),
+            other => other.to_string(),
+        }
+    }
+
     /// `80,00% (Tinggi)`, `melampaui target (Sangat Tinggi)`, `belum dilaporkan`.
     pub fn describe(&self, bands: &PredicateBands) -> String {
         match self.predicate(bands) {

@@ -123,7 +123,7 @@ pub async fn backends() -> Vec<TestDb> {
 /// Rows of every agency table (all organisations), read directly, to prove that a failed
 /// transaction left no stray rows. Not part of the store's API: a check from outside.
 pub async fn row_counts(db: &TestDb) -> Vec<(&'static str, i64)> {
-    const TABLES: [&str; 14] = [
+    const TABLES: [&str; 19] = [
         "organisations",
         "units",
         "officials",
@@ -137,6 +137,11 @@ pub async fn row_counts(db: &TestDb) -> Vec<(&'static str, i64)> {
         "closed_periods",
         "reopen_requests",
         "measure_settings",
+        "programs",
+        "program_pagu",
+        "budget_realisations",
+        "document_settings",
+        "pk_versions",
         "audit_log",
     ];
     let queries = TABLES.map(|t| format!("SELECT COUNT(*) FROM {t}"));
@@ -148,7 +153,7 @@ pub async fn row_counts(db: &TestDb) -> Vec<(&'static str, i64)> {
 
 /// Rows of one organisation in every agency table.
 pub async fn rows_of_org(db: &TestDb, org_id: i64) -> i64 {
-    const TABLES: [&str; 12] = [
+    const TABLES: [&str; 17] = [
         "units",
         "officials",
         "objectives",
@@ -161,6 +166,11 @@ pub async fn rows_of_org(db: &TestDb, org_id: i64) -> i64 {
         "closed_periods",
         "reopen_requests",
         "measure_settings",
+        "programs",
+        "program_pagu",
+        "budget_realisations",
+        "document_settings",
+        "pk_versions",
     ];
     let queries = TABLES.map(|t| format!("SELECT COUNT(*) FROM {t} WHERE org_id = {org_id}"));
     raw_counts(db, &queries).await.into_iter().sum()

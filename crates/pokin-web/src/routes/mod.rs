@@ -10,6 +10,7 @@ pub mod edit; // Editing
 pub mod import;
 pub mod organisations;
 pub mod pohon;
+pub mod program; // Programs and budget
 pub mod session;
 pub mod tokens;
 pub mod users;
@@ -25,6 +26,8 @@ pub mod realisasi;
 pub mod rencana_aksi;
 pub mod tugas;
 pub mod workbook;
+// Documents
+pub mod dokumen;
 
 use crate::{AppState, Error, assets, auth};
 use axum::Router;
@@ -114,6 +117,11 @@ const TASKS: &str = "pengguna yang masuk (isi menurut peran dan lingkupnya)";
 const WORKBOOK: &str = "perencana (sel target) dan operator (sel realisasi), dalam lingkupnya; admin; \
      pratinjau hanya dari sesi yang mengunggahnya";
 // (end of Realisation workflow)
+// Programs and budget: realised budget (see `program::may_enter`).
+const BUDGET_ENTER: &str = "perencana dan operator (organisasinya / subtree unit program), admin";
+// Documents (see `permission::Action::EstablishPk`, `ConfigureDocuments`)
+const ESTABLISH_PK: &str = "perencana (organisasinya / subtree), admin";
+const CONFIGURE_DOCUMENTS: &str = "perencana (organisasinya, tanpa lingkup unit), admin";
 
 fn routes() -> Routes {
     Routes {
@@ -571,6 +579,90 @@ fn routes() -> Routes {
         api_capaian::capaian,
     )
     // (end of Capaian dashboards)
+    // Programs and budget
+    .get("/organisasi/{id}/program", READ, program::list)
+    .get("/organisasi/{id}/program/baru", EDIT, program::new_form)
+    .post("/organisasi/{id}/program/baru", EDIT, program::create)
+    .get(
+        "/organisasi/{id}/program/{code}/ubah",
+        EDIT,
+        program::edit_form,
+    )
+    .post(
+        "/organisasi/{id}/program/{code}/ubah",
+        EDIT,
+        program::update,
+    )
+    .post(
+        "/organisasi/{id}/program/{code}/hapus",
+        EDIT,
+        program::delete,
+    )
+    .get(
+        "/organisasi/{id}/program/{code}/realisasi/{year}",
+        READ,
+        program::realisation_form,
+    )
+    .post(
+        "/organisasi/{id}/program/{code}/realisasi/{year}",
+        BUDGET_ENTER,
+        program::realisation_save,
+    )
+    // (end of Programs and budget)
+    // Documents
+    .get("/organisasi/{id}/dokumen", READ, dokumen::overview)
+    .get(
+        "/organisasi/{id}/dokumen/{year}/lkjip.pdf",
+        READ,
+        dokumen::lkjip_pdf,
+    )
+    .get(
+        "/organisasi/{id}/dokumen/{year}/lkjip.xlsx",
+        READ,
+        dokumen::lkjip_xlsx,
+    )
+    .get(
+        "/organisasi/{id}/dokumen/{year}/renja.xlsx",
+        READ,
+        dokumen::renja_xlsx,
+    )
+    .get(
+        "/organisasi/{id}/unit/{key}/pk/{year}",
+        READ,
+        dokumen::pk_page,
+    )
+    .post(
+        "/organisasi/{id}/unit/{key}/pk/{year}",
+        ESTABLISH_PK,
+        dokumen::pk_establish,
+    )
+    .get(
+        "/organisasi/{id}/unit/{key}/pk/{year}/pdf",
+        READ,
+        dokumen::pk_pdf,
+    )
+    .get(
+        "/organisasi/{id}/unit/{key}/rencana-aksi/{year}/pdf",
+        READ,
+        dokumen::ra_pdf,
+    )
+    .get(
+        "/organisasi/{id}/unit/{key}/rencana-aksi/{year}/xlsx",
+        READ,
+        dokumen::ra_xlsx,
+    )
+    .get("/organisasi/{id}/pohon.pdf", READ, pohon::pdf)
+    .get(
+        "/organisasi/{id}/pengaturan-dokumen",
+        CONFIGURE_DOCUMENTS,
+        dokumen::settings_form,
+    )
+    .post(
+        "/organisasi/{id}/pengaturan-dokumen",
+        CONFIGURE_DOCUMENTS,
+        dokumen::settings_save,
+    )
+    // (end of Documents)
     .get("/api/openapi.json", ANYONE, api::openapi_json)
 }
 

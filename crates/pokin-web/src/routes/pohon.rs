@@ -32,9 +32,9 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use pokin_docs::pohon::{PohonOptions, render_svg};
 // Capaian dashboards: the heat tree.
-use crate::capaian::{CapaianView, OrgCapaian, SpanChoice, legend_in, objective_badge, today};
+use crate::capaian::{CapaianView, OrgCapaian, SpanChoice, legend_in, today};
 use crate::routes::dasbor::SpanForm;
-use pokin_docs::chart::{predicate_legend, predicate_tint};
+use pokin_docs::chart::predicate_tint;
 use pokin_domain::{Organisation, Unit, UnitKey};
 use std::collections::BTreeSet;
 
@@ -126,20 +126,7 @@ async fn prepare(
     let c = OrgCapaian::load(state, &current.user, id, choice).await?;
     let mut opts = q.options(&c.org);
     let bands = c.bands();
-    let levels = bands.bands().len();
-    for (u, uc) in c.org.units.iter().zip(&c.measure.roll_up.units) {
-        for oc in &uc.objectives {
-            let key = (u.key.clone(), oc.code.clone());
-            let level = oc.capaian().predicate(bands).map(|p| p.level);
-            opts.fills
-                .insert(key.clone(), predicate_tint(level, levels).to_owned());
-            opts.badges.insert(
-                key,
-                objective_badge(oc.capaian(), oc.supporters.as_ref().map(|s| &s.capaian)),
-            );
-        }
-    }
-    opts.legend = predicate_legend(bands, predicate_tint);
+    pokin_docs::pohon::paint_capaian(&mut opts, &c.org, &c.measure.roll_up, bands);
     let heading = c.org.title.clone().unwrap_or_else(|| c.org.name.clone());
     opts.title = Some(format!("{heading} · capaian {}", choice.label()));
     let heat = Heat {
@@ -314,6 +301,43 @@ pub(crate) async fn svg_response(
                 .insert(header::CONTENT_DISPOSITION, v);
         }
     }
+    Ok(response)
+}
+
+/// Documents: `GET /organisasi/{id}/pohon.pdf`, the poster (same query as the SVG; coloured by
+/// capaian with `warna=capaian`), always a download.
+pub async fn pdf(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Error> {
+    let q = Query::parse(raw);
+    let (org, opts, heat) = prepare(&state, &current, id, &q).await?;
+    let slug =
+        pokin_domain::slugify(&org.name).map_or_else(|| id.to_string(), |k| k.as_str().to_owned());
+    let suffix = heat
+        .as_ref()
+        .map_or_else(String::new, |h| format!("-capaian-{}", h.choice.year));
+    let bytes = tokio::task::spawn_blocking(move || pokin_docs::poster::pdf(&org, &opts))
+        .await
+        .map_err(|e| Error::Internal(format!("Poster tidak dapat dibuat ({e}).")))?
+        .map_err(|e| Error::Internal(format!("Poster tidak dapat dibuat ({e}).")))?;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(v) = header::HeaderValue::from_str(&format!(
+        "attachment; filename=\"pohon-kinerja-{slug}{suffix}.pdf\""
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private"),
+    );
     Ok(response)
 }
 

@@ -127,6 +127,7 @@ pub async fn download(
     let org = load_org(&state, &current.user, id).await?;
     let year = year_param(q.tahun.as_deref())?;
     let (period_targets, realisations) = current_values(&state, id, &org, year).await?;
+    let budget = state.store.budget_realisations(id, year).await?;
     let name =
         pokin_domain::slugify(&org.name).map_or_else(|| id.to_string(), |k| k.as_str().to_owned());
     let generated = today();
@@ -137,6 +138,7 @@ pub async fn download(
             generated,
             period_targets,
             realisations,
+            budget,
         };
         xlsx::template(&data)
     })
@@ -165,8 +167,9 @@ pub async fn download(
 
 /// The action a change of `sheet` needs: realisation cells need `EnterRealisation`, target
 /// cells `EditTargets`.
-fn needed(sheet: &str, year: i32) -> Action {
-    if sheet == xlsx::sheet_realisasi(year) {
+fn needed(c: &xlsx::Change, year: i32) -> Action {
+    let realised_budget = c.sheet == xlsx::SHEET_ANGGARAN && !c.what.starts_with("Pagu");
+    if c.sheet == xlsx::sheet_realisasi(year) || realised_budget {
         Action::EnterRealisation
     } else {
         Action::EditTargets
@@ -213,12 +216,16 @@ fn out_of_scope(
     changes
         .iter()
         .filter_map(|c| {
-            let action = needed(&c.sheet, year);
-            let target = Target::indicator(org_id, org, &c.indicator);
+            let action = needed(c, year);
+            let target = Target::Unit {
+                org_id,
+                org,
+                unit: c.subject.unit(),
+            };
             can(user, action, target).err().map(|d| CellError {
                 sheet: c.sheet.clone(),
                 cell: c.cell.clone(),
-                message: format!("{} {}: {}", c.indicator.unit, c.indicator.code, d.0),
+                message: format!("{}: {}", c.subject, d.0),
             })
         })
         .collect()
@@ -269,7 +276,7 @@ fn change_views(changes: &[xlsx::Change]) -> Vec<ChangeView> {
         .map(|c| ChangeView {
             sheet: c.sheet.clone(),
             cell: c.cell.clone(),
-            indicator: format!("{} {}", c.indicator.unit, c.indicator.code),
+            indicator: c.subject.to_string(),
             what: c.what.clone(),
             before: c.before.clone().unwrap_or_else(|| "(kosong)".into()),
             after: c.after.clone().unwrap_or_else(|| "(kosong)".into()),
@@ -407,6 +414,7 @@ pub async fn upload(
     };
     let file_name = pokin_domain::measure::safe_file_name(&file_name);
     let (period_targets, realisations) = current_values(&state, id, &org, year).await?;
+    let budget = state.store.budget_realisations(id, year).await?;
     let generated = today();
     let org_for_read = org.clone();
     let read = tokio::task::spawn_blocking(move || {
@@ -416,6 +424,7 @@ pub async fn upload(
             generated,
             period_targets,
             realisations,
+            budget,
         };
         xlsx::read(&bytes, &data)
     })
