@@ -253,50 +253,6 @@ impl AuditPage {
     }
 }
 
-const ENTITIES: &[&str] = &[
-    entity::ORGANISATION,
-    entity::UNIT,
-    entity::OFFICIAL,
-    entity::OBJECTIVE,
-    entity::SUPPORT,
-    entity::INDICATOR,
-    entity::TARGET,
-    entity::USER,
-    entity::SESSION,
-    entity::API_TOKEN,
-    entity::PERIOD_TARGET,
-    entity::REALISATION,
-    entity::EVIDENCE,
-    entity::PERIOD,
-    entity::REOPEN_REQUEST,
-    entity::SETTINGS,
-    entity::MEASUREMENT_BATCH,
-];
-
-/// What an entity is called in Indonesian.
-pub(crate) fn entity_label(e: &str) -> &str {
-    match e {
-        entity::ORGANISATION => "organisasi",
-        entity::UNIT => "unit",
-        entity::OFFICIAL => "pejabat",
-        entity::OBJECTIVE => "sasaran",
-        entity::SUPPORT => "cascading",
-        entity::INDICATOR => "indikator",
-        entity::TARGET => "target",
-        entity::USER => "pengguna",
-        entity::SESSION => "sesi",
-        entity::API_TOKEN => "token API",
-        entity::PERIOD_TARGET => "target rencana aksi",
-        entity::REALISATION => "realisasi",
-        entity::EVIDENCE => "bukti dukung",
-        entity::PERIOD => "periode",
-        entity::REOPEN_REQUEST => "permintaan buka kembali",
-        entity::SETTINGS => "pengaturan capaian",
-        entity::MEASUREMENT_BATCH => "lembar kerja",
-        other => other,
-    }
-}
-
 /// `GET /audit`.
 pub async fn page(
     State(state): State<AppState>,
@@ -321,7 +277,7 @@ pub async fn page(
                 r.at.format("%H:%M:%S UTC")
             ),
             actor: r.actor.clone(),
-            entity: entity_label(&r.entity).to_owned(),
+            entity: entity::label(&r.entity).to_owned(),
             entity_id: r.entity_id.map_or_else(String::new, |i| format!("#{i}")),
             action: match (r.entity.as_str(), r.action) {
                 (entity::SESSION, pokin_store::AuditAction::Create) => "masuk",
@@ -336,7 +292,7 @@ pub async fn page(
         orgs,
         q,
         entries,
-        entities: ENTITIES,
+        entities: &entity::ALL,
         limit: LIMIT,
     })
 }
