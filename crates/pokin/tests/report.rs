@@ -6,55 +6,17 @@ use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use pokin_domain::format;
 use std::io::{Cursor, Read as _};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-struct Env {
-    dir: tempfile::TempDir,
-    url: Option<String>,
+mod common;
+use common::Env;
+
+trait Report {
+    fn report(&self, args: &[&str], file: &str) -> PathBuf;
 }
 
-impl Env {
-    fn all() -> Vec<Env> {
-        let mut envs = vec![Env {
-            dir: tempfile::tempdir().unwrap(),
-            url: None,
-        }];
-        if let Ok(base) = std::env::var("POKIN_TEST_DATABASE_URL") {
-            envs.push(Env {
-                dir: tempfile::tempdir().unwrap(),
-                url: Some(fresh_pg_database(&base)),
-            });
-        }
-        envs
-    }
-
-    fn pokin(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pokin"));
-        cmd.arg("--data-dir")
-            .arg(self.dir.path())
-            .args(args)
-            .env_remove("POKIN_DATABASE_URL");
-        if let Some(url) = &self.url {
-            cmd.arg("--database-url").arg(url);
-        }
-        cmd.output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.pokin(args);
-        assert!(
-            out.status.success(),
-            "pokin {args:?} failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
+impl Report for Env {
+    /// `pokin report ARGS --out FILE` in the test's directory; the file's path.
     fn report(&self, args: &[&str], file: &str) -> PathBuf {
         let out = self.path(file);
         let mut all = vec!["report"];
@@ -62,28 +24,6 @@ impl Env {
         all.extend_from_slice(&["--out", out.to_str().unwrap()]);
         self.ok(&all);
         out
-    }
-}
-
-fn fresh_pg_database(base: &str) -> String {
-    let name = format!(
-        "pokin_report_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
-    let out = Command::new("psql")
-        .arg(base)
-        .arg("-c")
-        .arg(format!("CREATE DATABASE {name}"))
-        .output()
-        .expect("psql");
-    assert!(out.status.success(), "{out:?}");
-    match base.rsplit_once('/') {
-        Some((server, _)) => format!("{server}/{name}"),
-        None => panic!("odd url {base}"),
     }
 }
 

@@ -631,53 +631,67 @@ fn sentence(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Downloads.
 
+/// One download made from a unit's Perjanjian Kinerja (the given version, else the latest
+/// established, else the draft): `{prefix}-{unit}-{year}-{version}.{ext}`.
+async fn pk_download(
+    state: &AppState,
+    current: &CurrentUser,
+    (id, key, year): (i64, String, String),
+    q: VersionQuery,
+    (what, prefix, ext, content_type): (&'static str, &str, &str, &'static str),
+    render: fn(&PerjanjianKinerja) -> Result<Vec<u8>, pokin_docs::DocError>,
+) -> Result<Response, Error> {
+    let pk = load_pk(state, current, id, &key, &year, q.version()?).await?;
+    let file = format!(
+        "{prefix}-{}-{}-{}.{ext}",
+        pk.unit,
+        pk.year,
+        version_part(&pk)
+    );
+    let bytes = build(what, pk, render).await?;
+    Ok(attachment(bytes, content_type, &file))
+}
+
 /// `GET /organisasi/{id}/unit/{key}/pk/{year}/pdf[?versi=N]`.
 pub async fn pk_pdf(
     State(state): State<AppState>,
     current: CurrentUser,
-    Path((id, key, year)): Path<(i64, String, String)>,
+    Path(path): Path<(i64, String, String)>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Response, Error> {
-    let pk = load_pk(&state, &current, id, &key, &year, q.version()?).await?;
-    let file = format!("pk-{}-{}-{}.pdf", pk.unit, pk.year, version_part(&pk));
-    let bytes = build("Perjanjian kinerja", pk, pokin_docs::pk::pdf).await?;
-    Ok(attachment(bytes, PDF, &file))
+    let kind = ("Perjanjian kinerja", "pk", "pdf", PDF);
+    pk_download(&state, &current, path, q, kind, pokin_docs::pk::pdf).await
 }
 
 /// `GET /organisasi/{id}/unit/{key}/rencana-aksi/{year}/pdf[?versi=N]`.
 pub async fn ra_pdf(
     State(state): State<AppState>,
     current: CurrentUser,
-    Path((id, key, year)): Path<(i64, String, String)>,
+    Path(path): Path<(i64, String, String)>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Response, Error> {
-    let pk = load_pk(&state, &current, id, &key, &year, q.version()?).await?;
-    let file = format!(
-        "rencana-aksi-{}-{}-{}.pdf",
-        pk.unit,
-        pk.year,
-        version_part(&pk)
-    );
-    let bytes = build("Rencana aksi", pk, pokin_docs::pk::rencana_aksi_pdf).await?;
-    Ok(attachment(bytes, PDF, &file))
+    let kind = ("Rencana aksi", "rencana-aksi", "pdf", PDF);
+    pk_download(
+        &state,
+        &current,
+        path,
+        q,
+        kind,
+        pokin_docs::pk::rencana_aksi_pdf,
+    )
+    .await
 }
 
 /// `GET /organisasi/{id}/unit/{key}/rencana-aksi/{year}/xlsx[?versi=N]`.
 pub async fn ra_xlsx(
     State(state): State<AppState>,
     current: CurrentUser,
-    Path((id, key, year)): Path<(i64, String, String)>,
+    Path(path): Path<(i64, String, String)>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Response, Error> {
-    let pk = load_pk(&state, &current, id, &key, &year, q.version()?).await?;
-    let file = format!(
-        "rencana-aksi-{}-{}-{}.xlsx",
-        pk.unit,
-        pk.year,
-        version_part(&pk)
-    );
-    let bytes = build("Rencana aksi", pk, pokin_docs::report_xlsx::rencana_aksi).await?;
-    Ok(attachment(bytes, XLSX, &file))
+    let kind = ("Rencana aksi", "rencana-aksi", "xlsx", XLSX);
+    let render = pokin_docs::report_xlsx::rencana_aksi;
+    pk_download(&state, &current, path, q, kind, render).await
 }
 
 /// `GET /organisasi/{id}/dokumen/{year}/lkjip.pdf`.
