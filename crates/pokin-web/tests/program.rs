@@ -448,17 +448,20 @@ async fn operator_enters_realised_budget_and_others_are_refused() {
             assert_eq!(t.audit_count().await, count);
         }
 
-        // The audit log has the realised budget entry.
+        // The audit log has the realised budget entry: the changed quarters saved together,
+        // as one batch.
         let log = t
             .store
             .audit_log(&AuditFilter {
                 org_id: Some(t.org),
-                entity: Some(entity::BUDGET_REALISATION.into()),
+                entity: Some(entity::MEASUREMENT_BATCH.into()),
                 ..AuditFilter::default()
             })
             .await
             .expect("audit");
         assert_eq!(log.len(), 1);
         assert_eq!(log[0].actor, "operator");
+        let after = log[0].after.as_ref().expect("after").to_string();
+        assert!(after.contains("budget_realisations"), "{after}");
     }
 }

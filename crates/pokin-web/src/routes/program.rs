@@ -7,7 +7,7 @@
 //!   form; [`Action::EditTree`] on the item's unit (and on its former unit when it moves).
 //! - `GET/POST …/program/{code}/realisasi/{year}`: realised budget TW I–IV;
 //!   [`Action::EditTree`] or [`Action::EnterRealisation`] on the item's unit. All four values
-//!   are checked before any is saved; each changed quarter is then one audited store call.
+//!   are checked before any is saved; the changed quarters are then saved in one audited transaction.
 //!
 //! Every refusal re-renders the form with status 422 (403 for permission), the user's input
 //! kept, and changes nothing.
@@ -950,7 +950,7 @@ pub async fn realisation_form(
 }
 
 /// `POST /organisasi/{id}/program/{code}/realisasi/{year}`: fields `tw1`…`tw4` (empty
-/// clears). All four are checked before any is saved; then one store call per changed quarter.
+/// clears). All four are checked before any is saved; then every changed quarter in one transaction.
 pub async fn realisation_save(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -991,31 +991,34 @@ pub async fn realisation_save(
             false,
         );
     }
+    // Every changed quarter in one audited transaction: all saved, or none.
     let own = spent.get(&p.code).copied().unwrap_or_default();
-    for (i, v) in values.iter().enumerate() {
-        if own.quarters[i] == *v {
-            continue;
-        }
-        let quarter = i as u8 + 1;
-        if let Err(e) = state
-            .store
-            .set_budget_realisation(&current.user.username, id, &p.code, year, quarter, *v)
-            .await
-        {
-            let errors = refusal(e)?;
-            let spent = state.store.budget_realisations(id, year).await?;
-            return realisation_page(
-                &current,
-                id,
-                &org,
-                p,
-                year,
-                &spent,
-                Some(&typed),
-                errors,
-                false,
-            );
-        }
+    let batch = pokin_domain::measure::MeasurementBatch {
+        budget_realisations: values
+            .iter()
+            .zip(1u8..)
+            .filter(|(v, q)| own.quarters[usize::from(*q) - 1] != **v)
+            .map(|(v, q)| (p.code.clone(), year, q, *v))
+            .collect(),
+        ..Default::default()
+    };
+    if let Err(e) = state
+        .store
+        .apply_measurements(&current.user.username, id, &batch)
+        .await
+    {
+        let errors = refusal(e)?;
+        return realisation_page(
+            &current,
+            id,
+            &org,
+            p,
+            year,
+            &spent,
+            Some(&typed),
+            errors,
+            false,
+        );
     }
     Ok(Redirect::to(&format!(
         "{}?pesan=disimpan",
