@@ -1,5 +1,7 @@
 //! How long one Perjanjian Kinerja takes to build and render, against the PDF engine's floor
-//! (an empty one-page document) measured in the same run. Run by `scripts/bench-documents`:
+//! (an empty one-page document) measured in the same run. Typst memoizes across compilations:
+//! "dingin" empties its cache before every round (a new document each time), "hangat" keeps it
+//! (the same document requested again). Run by `scripts/bench-documents`:
 //!
 //! cargo run --release -p pokin-docs --example bench_pk -- [ROUNDS]
 
@@ -37,36 +39,40 @@ fn main() {
     let floor_doc = "#set page(paper: \"a4\")\n#let d = json(\"/data.json\")\n#d.x";
     pdf::render(floor_doc, &serde_json::json!({"x": "."}), vec![], "floor").unwrap();
 
-    let floor = time(rounds, || {
-        pdf::render(floor_doc, &serde_json::json!({"x": "."}), vec![], "floor").unwrap();
-    });
-    println!("| dokumen | putaran | p50 | p99 | rasio p50 thd. halaman kosong |");
-    println!("|---|---:|---:|---:|---:|");
-    row(
-        "halaman kosong (batas mesin PDF)",
-        rounds,
-        &floor,
-        median(&floor),
-    );
-    for u in units {
-        let key = UnitKey::parse(u).unwrap();
-        let mut bytes = 0;
-        let t = time(rounds, || {
-            let doc = perjanjian_kinerja(&org, &key, 2026, date, &settings, &plans).unwrap();
-            bytes = pokin_docs::pk::pdf(&doc).unwrap().len();
+    println!("| dokumen | cache | putaran | p50 | p99 | rasio p50 thd. halaman kosong |");
+    println!("|---|---|---:|---:|---:|---:|");
+    for cold in [true, false] {
+        let cache = if cold { "dingin" } else { "hangat" };
+        let floor = time(rounds, cold, || {
+            pdf::render(floor_doc, &serde_json::json!({"x": "."}), vec![], "floor").unwrap();
         });
+        let floor_p50 = median(&floor);
         row(
-            &format!("PK {u} ({} KB)", bytes / 1024),
+            "halaman kosong (batas mesin PDF)",
+            cache,
             rounds,
-            &t,
-            median(&floor),
+            &floor,
+            floor_p50,
         );
+        for u in units {
+            let key = UnitKey::parse(u).unwrap();
+            let mut bytes = 0;
+            let t = time(rounds, cold, || {
+                let doc = perjanjian_kinerja(&org, &key, 2026, date, &settings, &plans).unwrap();
+                bytes = pokin_docs::pk::pdf(&doc).unwrap().len();
+            });
+            let name = format!("PK {u} ({} KB)", bytes / 1024);
+            row(&name, cache, rounds, &t, floor_p50);
+        }
     }
 }
 
-fn time(rounds: usize, mut f: impl FnMut()) -> Vec<Duration> {
+fn time(rounds: usize, cold: bool, mut f: impl FnMut()) -> Vec<Duration> {
     let mut out: Vec<Duration> = (0..rounds)
         .map(|_| {
+            if cold {
+                typst::comemo::evict(0);
+            }
             let t = Instant::now();
             f();
             t.elapsed()
@@ -80,11 +86,11 @@ fn median(d: &[Duration]) -> Duration {
     d[d.len() / 2]
 }
 
-fn row(name: &str, rounds: usize, d: &[Duration], floor: Duration) {
+fn row(name: &str, cache: &str, rounds: usize, d: &[Duration], floor: Duration) {
     let p99 = d[((d.len() * 99) / 100).min(d.len() - 1)];
     let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0).replace('.', ",");
     println!(
-        "| {name} | {rounds} | {} | {} | {} |",
+        "| {name} | {cache} | {rounds} | {} | {} | {} |",
         ms(median(d)),
         ms(p99),
         format!("{:.1}×", median(d).as_secs_f64() / floor.as_secs_f64()).replace('.', ",")
