@@ -162,6 +162,17 @@ test("perencana: adds an objective with an indicator through the forms, finds it
     await objective.and(page.locator(".current")).waitFor({ state: "attached" });
     await mkdir(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: `${SCREENSHOTS}/desktop-15-pohon-cari.png` });
+    // Folding everything: both downloads (SVG and the PDF poster) follow the folding shown.
+    const fold = page.locator("#pohon-lipat");
+    if (/Lipat/.test(await fold.textContent())) { await fold.click(); }
+    await page.locator("#pohon-lipat", { hasText: "Buka semua" }).waitFor();
+    for (const id of ["#pohon-unduh", "#pohon-unduh-pdf"]) {
+      await page.waitForFunction(
+        (sel) => /collapsed=/.test(document.querySelector(sel).getAttribute("href")),
+        id,
+      );
+    }
+    assert.match(await page.locator("#pohon-unduh-pdf").getAttribute("href"), /^\/organisasi\/\d+\/pohon\.pdf\?/);
 
     // 4. The audit log shows both creations, by the planner.
     await page.goto("/audit");

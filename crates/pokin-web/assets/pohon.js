@@ -14,10 +14,12 @@
   var indicators = document.getElementById("pohon-indikator");
   var foldAll = document.getElementById("pohon-lipat");
   var download = document.getElementById("pohon-unduh");
+  var downloadPdf = document.getElementById("pohon-unduh-pdf");
   var panel = document.getElementById("pohon-panel");
   var detail = document.getElementById("pohon-detail");
   var closeBtn = document.getElementById("pohon-tutup");
   var svgUrl = root.getAttribute("data-svg-url");
+  var pdfUrl = root.getAttribute("data-pdf-url");
   var detailUrl = root.getAttribute("data-detail-url");
   var split = function (s) { return s ? s.split(",").filter(Boolean) : []; };
   var collapsed = split(root.getAttribute("data-collapsed"));
@@ -111,6 +113,8 @@
   function syncState() {
     history.replaceState(null, "", location.pathname + params({ cari: search.value.trim() }));
     download.href = svgUrl + params({ unduh: "1" });
+    // The poster follows the same folding, indicator switch and colouring as the diagram.
+    if (downloadPdf && pdfUrl) { downloadPdf.href = pdfUrl + params(); }
     foldAll.textContent = collapsed.length ? "Buka semua" : "Lipat semua";
     foldAll.setAttribute("aria-label", collapsed.length ? "Buka semua cabang" : "Lipat semua cabang");
     if (heatForm) { keepInForm(); }
