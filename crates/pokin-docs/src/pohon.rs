@@ -561,14 +561,18 @@ pub fn objective_badge(
 }
 
 /// Colours a diagram by capaian (the heat tree): each objective filled with its predicate's
-/// tint and labelled with [`objective_badge`], and the predicate legend. `roll_up` is the
-/// organisation's capaian for the span shown; the web page and the poster share this.
+/// tint and labelled with [`objective_badge`], the predicate legend, and the heading
+/// `{title} · capaian {span}`. `roll_up` is the organisation's capaian for the span shown
+/// (`span` its label, e.g. `Tahun 2026`); the web page and the poster share this.
 pub fn paint_capaian(
     opts: &mut PohonOptions,
     org: &Organisation,
     roll_up: &pokin_domain::capaian::OrganisationCapaian,
     bands: &pokin_domain::capaian::PredicateBands,
+    span: &str,
 ) {
+    let heading = org.title.as_deref().unwrap_or(&org.name);
+    opts.title = Some(format!("{heading} · capaian {span}"));
     use crate::chart::{predicate_legend, predicate_tint};
     let levels = bands.bands().len();
     for (u, uc) in org.units.iter().zip(&roll_up.units) {

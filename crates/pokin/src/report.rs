@@ -130,9 +130,8 @@ async fn pohon_options(
         let settings = store.measure_settings(org_id).await?;
         let data = store.year_measurements(org_id, year).await?;
         let m = measure_organisation(org, year, Span::Year, &data.verified, &settings);
-        paint_capaian(&mut opts, org, &m.roll_up, &settings.bands);
-        let heading = org.title.clone().unwrap_or_else(|| org.name.clone());
-        opts.title = Some(format!("{heading} · capaian {}", Span::Year.label(year)));
+        let span = Span::Year.label(year);
+        paint_capaian(&mut opts, org, &m.roll_up, &settings.bands, &span);
     }
     Ok(opts)
 }

@@ -28,7 +28,7 @@ use pokin_store::PkVersion;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-const PDF: &str = "application/pdf";
+pub(crate) const PDF: &str = "application/pdf";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 // ---------------------------------------------------------------------------------------------
@@ -56,7 +56,8 @@ fn unit_of(org: &Organisation, key: &str) -> Result<UnitKey, Error> {
 }
 
 /// An organisation name as an ASCII-safe file name part.
-fn slug(org: &Organisation, id: i64) -> String {
+/// The organisation as a file-name part: its name slugified, else its id.
+pub(crate) fn slug(org: &Organisation, id: i64) -> String {
     pokin_domain::slugify(&org.name).map_or_else(|| id.to_string(), |k| k.as_str().to_owned())
 }
 
@@ -108,7 +109,7 @@ pub struct Flash {
 // Rendering documents.
 
 /// Runs a document renderer off the async threads; its failure is a 500.
-async fn build<T, F>(what: &'static str, input: T, f: F) -> Result<Vec<u8>, Error>
+pub(crate) async fn build<T, F>(what: &'static str, input: T, f: F) -> Result<Vec<u8>, Error>
 where
     T: Send + 'static,
     F: FnOnce(&T) -> Result<Vec<u8>, pokin_docs::DocError> + Send + 'static,
@@ -120,7 +121,7 @@ where
 }
 
 /// Bytes as a download named `file`.
-fn attachment(bytes: Vec<u8>, content_type: &'static str, file: &str) -> Response {
+pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, file: &str) -> Response {
     let mut response = bytes.into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -694,55 +695,71 @@ pub async fn ra_xlsx(
     pk_download(&state, &current, path, q, kind, render).await
 }
 
+/// The organisation-wide documents of a year.
+#[derive(Clone, Copy)]
+enum YearDocument {
+    LkjipPdf,
+    LkjipXlsx,
+    RenjaXlsx,
+}
+
+/// One organisation-wide download of a year, after the read check:
+/// `{lkjip|evaluasi-renja}-{organisation}-{year}.{ext}`.
+async fn year_download(
+    state: &AppState,
+    current: &CurrentUser,
+    (id, year): (i64, String),
+    doc: YearDocument,
+) -> Result<Response, Error> {
+    let org = readable(state, current, id).await?;
+    let year = path_year(&year)?;
+    let store = &state.store;
+    let (bytes, prefix, ext, content_type) = match doc {
+        YearDocument::LkjipPdf => {
+            let l = store.lkjip(id, year).await?;
+            let bytes = build("LKjIP", l, pokin_docs::lkjip::pdf).await?;
+            (bytes, "lkjip", "pdf", PDF)
+        }
+        YearDocument::LkjipXlsx => {
+            let l = store.lkjip(id, year).await?;
+            let bytes = build("LKjIP", l, pokin_docs::report_xlsx::lkjip).await?;
+            (bytes, "lkjip", "xlsx", XLSX)
+        }
+        YearDocument::RenjaXlsx => {
+            let r = store.renja(id, year).await?;
+            let bytes = build("Evaluasi Renja", r, pokin_docs::report_xlsx::renja).await?;
+            (bytes, "evaluasi-renja", "xlsx", XLSX)
+        }
+    };
+    let file = format!("{prefix}-{}-{year}.{ext}", slug(&org, id));
+    Ok(attachment(bytes, content_type, &file))
+}
+
 /// `GET /organisasi/{id}/dokumen/{year}/lkjip.pdf`.
 pub async fn lkjip_pdf(
     State(state): State<AppState>,
     current: CurrentUser,
-    Path((id, year)): Path<(i64, String)>,
+    Path(path): Path<(i64, String)>,
 ) -> Result<Response, Error> {
-    let org = readable(&state, &current, id).await?;
-    let year = path_year(&year)?;
-    let l = state.store.lkjip(id, year).await?;
-    let bytes = build("LKjIP", l, pokin_docs::lkjip::pdf).await?;
-    Ok(attachment(
-        bytes,
-        PDF,
-        &format!("lkjip-{}-{year}.pdf", slug(&org, id)),
-    ))
+    year_download(&state, &current, path, YearDocument::LkjipPdf).await
 }
 
 /// `GET /organisasi/{id}/dokumen/{year}/lkjip.xlsx`.
 pub async fn lkjip_xlsx(
     State(state): State<AppState>,
     current: CurrentUser,
-    Path((id, year)): Path<(i64, String)>,
+    Path(path): Path<(i64, String)>,
 ) -> Result<Response, Error> {
-    let org = readable(&state, &current, id).await?;
-    let year = path_year(&year)?;
-    let l = state.store.lkjip(id, year).await?;
-    let bytes = build("LKjIP", l, pokin_docs::report_xlsx::lkjip).await?;
-    Ok(attachment(
-        bytes,
-        XLSX,
-        &format!("lkjip-{}-{year}.xlsx", slug(&org, id)),
-    ))
+    year_download(&state, &current, path, YearDocument::LkjipXlsx).await
 }
 
 /// `GET /organisasi/{id}/dokumen/{year}/renja.xlsx`.
 pub async fn renja_xlsx(
     State(state): State<AppState>,
     current: CurrentUser,
-    Path((id, year)): Path<(i64, String)>,
+    Path(path): Path<(i64, String)>,
 ) -> Result<Response, Error> {
-    let org = readable(&state, &current, id).await?;
-    let year = path_year(&year)?;
-    let r = state.store.renja(id, year).await?;
-    let bytes = build("Evaluasi Renja", r, pokin_docs::report_xlsx::renja).await?;
-    Ok(attachment(
-        bytes,
-        XLSX,
-        &format!("evaluasi-renja-{}-{year}.xlsx", slug(&org, id)),
-    ))
+    year_download(&state, &current, path, YearDocument::RenjaXlsx).await
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ use pokin_docs::pohon::{PohonOptions, render_svg};
 // Capaian dashboards: the heat tree.
 use crate::capaian::{CapaianView, OrgCapaian, SpanChoice, legend_in, today};
 use crate::routes::dasbor::SpanForm;
+use crate::routes::dokumen;
 use pokin_docs::chart::predicate_tint;
 use pokin_domain::{Organisation, Unit, UnitKey};
 use std::collections::BTreeSet;
@@ -126,9 +127,8 @@ async fn prepare(
     let c = OrgCapaian::load(state, &current.user, id, choice).await?;
     let mut opts = q.options(&c.org);
     let bands = c.bands();
-    pokin_docs::pohon::paint_capaian(&mut opts, &c.org, &c.measure.roll_up, bands);
-    let heading = c.org.title.clone().unwrap_or_else(|| c.org.name.clone());
-    opts.title = Some(format!("{heading} · capaian {}", choice.label()));
+    let span = choice.label();
+    pokin_docs::pohon::paint_capaian(&mut opts, &c.org, &c.measure.roll_up, bands, &span);
     let heat = Heat {
         choice,
         legend: legend_in(bands, predicate_tint),
@@ -292,8 +292,7 @@ pub(crate) async fn svg_response(
     )
         .into_response();
     if q.get("unduh").is_some_and(|v| v != "0") {
-        let slug = pokin_domain::slugify(&org.name)
-            .map_or_else(|| id.to_string(), |k| k.as_str().to_owned());
+        let slug = dokumen::slug(&org, id);
         let disposition = format!("attachment; filename=\"pohon-kinerja-{slug}.svg\"");
         if let Ok(v) = header::HeaderValue::from_str(&disposition) {
             response
@@ -314,31 +313,15 @@ pub async fn pdf(
 ) -> Result<Response, Error> {
     let q = Query::parse(raw);
     let (org, opts, heat) = prepare(&state, &current, id, &q).await?;
-    let slug =
-        pokin_domain::slugify(&org.name).map_or_else(|| id.to_string(), |k| k.as_str().to_owned());
     let suffix = heat
         .as_ref()
         .map_or_else(String::new, |h| format!("-capaian-{}", h.choice.year));
-    let bytes = tokio::task::spawn_blocking(move || pokin_docs::poster::pdf(&org, &opts))
-        .await
-        .map_err(|e| Error::Internal(format!("Poster tidak dapat dibuat ({e}).")))?
-        .map_err(|e| Error::Internal(format!("Poster tidak dapat dibuat ({e}).")))?;
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/pdf"),
-    );
-    if let Ok(v) = header::HeaderValue::from_str(&format!(
-        "attachment; filename=\"pohon-kinerja-{slug}{suffix}.pdf\""
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("private"),
-    );
-    Ok(response)
+    let file = format!("pohon-kinerja-{}{suffix}.pdf", dokumen::slug(&org, id));
+    let bytes = dokumen::build("Poster", (org, opts), |(org, opts)| {
+        pokin_docs::poster::pdf(org, opts)
+    })
+    .await?;
+    Ok(dokumen::attachment(bytes, dokumen::PDF, &file))
 }
 
 struct UnitDetail {
