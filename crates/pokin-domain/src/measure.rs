@@ -8,7 +8,7 @@
 
 use crate::capaian::{
     Capaian, Ceiling, IndicatorRule, OrganisationCapaian, PeriodEntry, Periodisation,
-    PredicateBands, Realisation, YearToDate, aggregate, capaian, roll_up_organisation,
+    PredicateBands, Realisation, YearToDate, aggregate_reported, capaian, roll_up_organisation,
     year_to_date,
 };
 use crate::ids::{Code, UnitKey};
@@ -533,6 +533,92 @@ pub struct IndicatorYear {
     pub realisations: Vec<Option<Realisation>>,
 }
 
+/// The measurements of `year` that capaian counts, per indicator: the Rencana Aksi targets
+/// (`targets`) and the **verified** realisations that have a value (`realisations` in any
+/// status; the others are left out here, so that no draft, submitted or returned value ever
+/// moves a number). Periods of other years are ignored.
+///
+/// Each indicator is measured under its current periodisation, `current(key)` (from the tree);
+/// a measurement under another periodisation (an indicator switched from quarterly to monthly)
+/// is left out. An indicator `current` does not know (no longer in the tree) keeps the
+/// periodisation of its first measurement: the first target in `targets`' order, else the
+/// first verified realisation in `realisations`' order.
+///
+/// Every indicator with at least one counted measurement gets an [`IndicatorYear`] whose
+/// vectors are as long as its periodisation's count. A later value for the same indicator and
+/// period replaces an earlier one.
+pub fn verified_year<'a>(
+    year: i32,
+    current: impl Fn(&IndicatorKey) -> Option<Periodisation>,
+    targets: impl IntoIterator<Item = (&'a IndicatorKey, Period, &'a TargetValue)>,
+    realisations: impl IntoIterator<Item = (&'a IndicatorKey, Period, Status, Option<&'a Realisation>)>,
+) -> HashMap<IndicatorKey, IndicatorYear> {
+    let mut years = YearSlots {
+        year,
+        current,
+        first_seen: HashMap::new(),
+        out: HashMap::new(),
+    };
+    for (key, period, target) in targets {
+        if let Some((y, i)) = years.slot(key, period) {
+            y.targets[i] = Some(target.clone());
+        }
+    }
+    for (key, period, status, value) in realisations {
+        if status != Status::Diverifikasi {
+            continue;
+        }
+        if let Some(value) = value
+            && let Some((y, i)) = years.slot(key, period)
+        {
+            y.realisations[i] = Some(value.clone());
+        }
+    }
+    years.out
+}
+
+/// The state of [`verified_year`]: where each measurement goes.
+struct YearSlots<F> {
+    year: i32,
+    current: F,
+    /// Periodisations of indicators `current` does not know, from their first measurement.
+    first_seen: HashMap<IndicatorKey, Periodisation>,
+    out: HashMap<IndicatorKey, IndicatorYear>,
+}
+
+impl<F: Fn(&IndicatorKey) -> Option<Periodisation>> YearSlots<F> {
+    /// The place of `period` in the year of indicator `key` (created empty when new), or `None`
+    /// when the period is of another year, not under the indicator's periodisation, or out of
+    /// its range.
+    fn slot(&mut self, key: &IndicatorKey, period: Period) -> Option<(&mut IndicatorYear, usize)> {
+        if period.year != self.year {
+            return None;
+        }
+        let periodisation = match (self.current)(key) {
+            Some(p) => p,
+            None => *self
+                .first_seen
+                .entry(key.clone())
+                .or_insert(period.periodisation),
+        };
+        let count = periodisation.count();
+        let index = usize::from(period.n).checked_sub(1)?;
+        if periodisation != period.periodisation || index >= count {
+            return None;
+        }
+        if !self.out.contains_key(key) {
+            self.out.insert(
+                key.clone(),
+                IndicatorYear {
+                    targets: vec![None; count],
+                    realisations: vec![None; count],
+                },
+            );
+        }
+        Some((self.out.get_mut(key)?, index))
+    }
+}
+
 /// How much of a year to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Span {
@@ -590,22 +676,22 @@ pub fn indicator_measure(
     let empty = IndicatorYear::default();
     let data = data.unwrap_or(&empty);
     let yearly = indicator.targets.get(&year).cloned();
-    let realisation_at = |i: usize| data.realisations.get(i).cloned().flatten();
-    let ra_at = |i: usize| data.targets.get(i).cloned().flatten();
+    let realisation_at = |i: usize| data.realisations.get(i).and_then(Option::as_ref);
+    let ra_at = |i: usize| data.targets.get(i).and_then(Option::as_ref);
     let has_ra = (0..count).any(|i| ra_at(i).is_some());
     let elapsed = match span {
         Span::Year => count,
         Span::UpToQuarter(q) => (usize::from(q.clamp(1, 4)) * count / 4).max(1),
     };
     if span == Span::Year && (yearly.is_some() || !has_ra) {
-        let reported: Vec<Realisation> = (0..count).filter_map(realisation_at).collect();
+        let reported = (0..count).filter_map(realisation_at);
         let unreported: Vec<usize> = (0..count)
             .filter(|i| realisation_at(*i).is_none())
             .map(|i| i + 1)
             .collect();
         let Some(target) = yearly else {
             return IndicatorMeasure {
-                capaian: if reported.is_empty() {
+                capaian: if reported.clone().next().is_none() {
                     Capaian::BelumDilaporkan
                 } else {
                     Capaian::TidakDapatDihitung(format!("target tahun {year} belum diisi"))
@@ -615,7 +701,7 @@ pub fn indicator_measure(
                 unreported,
             };
         };
-        let realisation = match aggregate_year(aggregation, &reported) {
+        let realisation = match aggregate_year(aggregation, reported) {
             Ok(r) => r,
             Err(why) => {
                 return IndicatorMeasure {
@@ -637,7 +723,12 @@ pub fn indicator_measure(
         .then_some(yearly)
         .flatten();
     let periods: Vec<PeriodEntry> = (0..count)
-        .map(|i| PeriodEntry::new(ra_at(i).or_else(|| fallback.clone()), realisation_at(i)))
+        .map(|i| {
+            PeriodEntry::new(
+                ra_at(i).cloned().or_else(|| fallback.clone()),
+                realisation_at(i).cloned(),
+            )
+        })
         .collect();
     let ytd: YearToDate = year_to_date(&rule, aggregation, periodisation, &periods, elapsed);
     IndicatorMeasure {
@@ -648,32 +739,27 @@ pub fn indicator_measure(
     }
 }
 
-fn aggregate_year(
+/// The year's value from the reported periods (in order): numbers by `aggregation`, a
+/// qualitative value as the last one; a mix is refused.
+fn aggregate_year<'a>(
     aggregation: Aggregation,
-    reported: &[Realisation],
+    reported: impl Iterator<Item = &'a Realisation> + Clone,
 ) -> Result<Option<Realisation>, String> {
-    let texts: Vec<&String> = reported
-        .iter()
-        .filter_map(|r| match r {
-            Realisation::Qualitative(s) => Some(s),
-            Realisation::Number(_) => None,
-        })
-        .collect();
-    if !texts.is_empty() {
-        if texts.len() < reported.len() {
+    let (texts, total) = reported.clone().fold((0, 0), |(t, n), r| {
+        (t + usize::from(matches!(r, Realisation::Qualitative(_))), n + 1)
+    });
+    if texts > 0 {
+        if texts < total {
             return Err("realisasi periode bercampur antara angka dan kualitatif".into());
         }
         // Qualitative values only have a last value.
         return Ok(reported.last().cloned());
     }
-    let numbers: Vec<Option<f64>> = reported
-        .iter()
-        .map(|r| match r {
-            Realisation::Number(n) => Some(*n),
-            Realisation::Qualitative(_) => None,
-        })
-        .collect();
-    aggregate(aggregation, &numbers)
+    let numbers = reported.filter_map(|r| match r {
+        Realisation::Number(n) => Some(*n),
+        Realisation::Qualitative(_) => None,
+    });
+    aggregate_reported(aggregation, numbers)
         .map(|v| v.map(Realisation::Number))
         .map_err(|e| e.to_string())
 }
@@ -706,7 +792,13 @@ pub fn measure_organisation(
     data: &HashMap<IndicatorKey, IndicatorYear>,
     settings: &MeasureSettings,
 ) -> OrganisationMeasure {
-    let mut indicators = HashMap::new();
+    let count = org
+        .units
+        .iter()
+        .flat_map(|u| &u.objectives)
+        .map(|o| o.indicators.len())
+        .sum();
+    let mut indicators = HashMap::with_capacity(count);
     let roll_up = roll_up_organisation(org, settings.ceiling, |u, _o, i| {
         let key = IndicatorKey {
             unit: u.key.clone(),
@@ -741,6 +833,66 @@ mod tests {
         assert!(Period::parse("x").is_err());
         assert_eq!(Period::parse("2026-m05").unwrap().quarter(), 2);
         assert_eq!(Period::parse("2026-tw3").unwrap().label(), "TW III 2026");
+    }
+
+    #[test]
+    fn verified_year_counts_verified_values_under_the_current_periodisation() {
+        let key = |u: &str, c: &str| IndicatorKey {
+            unit: UnitKey::parse(u).unwrap(),
+            code: Code::parse(c).unwrap(),
+        };
+        let (a, b, gone) = (key("a", "IK1"), key("b", "IK1"), key("c", "IK1"));
+        let tw = |n| Period::new(2026, Periodisation::Triwulan, n).unwrap();
+        let month = |n| Period::new(2026, Periodisation::Bulanan, n).unwrap();
+        let t = |v| TargetValue::Number(v);
+        let r = |v| Realisation::Number(v);
+        let (t1, t2, t3, t9) = (t(1.0), t(2.0), t(3.0), t(9.0));
+        let (r5, r6, r7, r8) = (r(5.0), r(6.0), r(7.0), r(8.0));
+        let last_year = Period::new(2025, Periodisation::Triwulan, 1).unwrap();
+        let targets = vec![
+            (&a, tw(1), &t1),
+            (&a, month(2), &t9), // not under a's periodisation
+            (&a, last_year, &t9),
+            (&gone, month(3), &t2), // decides gone's periodisation: monthly
+            (&gone, tw(1), &t9),
+            (&b, tw(4), &t3),
+        ];
+        let realisations = vec![
+            (&a, tw(1), Status::Diverifikasi, Some(&r5)),
+            (&a, tw(2), Status::Diajukan, Some(&r6)),
+            (&a, tw(3), Status::Draft, Some(&r6)),
+            (&a, tw(4), Status::Dikembalikan, Some(&r6)),
+            (&b, tw(2), Status::Diverifikasi, None),
+            (&gone, month(3), Status::Diverifikasi, Some(&r7)),
+            (&gone, tw(2), Status::Diverifikasi, Some(&r8)),
+        ];
+        let current = |k: &IndicatorKey| (k.unit.as_str() != "c").then_some(Periodisation::Triwulan);
+        let year = verified_year(2026, current, targets, realisations);
+        assert_eq!(year.len(), 3);
+        assert_eq!(
+            year[&a],
+            IndicatorYear {
+                targets: vec![Some(t(1.0)), None, None, None],
+                realisations: vec![Some(r(5.0)), None, None, None],
+            }
+        );
+        assert_eq!(year[&b].targets, vec![None, None, None, Some(t(3.0))]);
+        assert_eq!(year[&b].realisations, vec![None; 4]);
+        let mut monthly = IndicatorYear {
+            targets: vec![None; 12],
+            realisations: vec![None; 12],
+        };
+        monthly.targets[2] = Some(t(2.0));
+        monthly.realisations[2] = Some(r(7.0));
+        assert_eq!(year[&gone], monthly);
+        // Nothing verified and no target: no entry.
+        let only_drafts = verified_year(
+            2026,
+            |_: &IndicatorKey| Some(Periodisation::Triwulan),
+            Vec::new(),
+            vec![(&a, tw(1), Status::Draft, Some(&r5))],
+        );
+        assert!(only_drafts.is_empty());
     }
 
     #[test]

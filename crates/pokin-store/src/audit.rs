@@ -206,6 +206,16 @@ const INSERT_AUDIT: &str = "INSERT INTO audit_log \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 impl Audit {
+    /// The organisation whose data this record says changed: its `org_id`, unless the entity
+    /// is an account, a session or an API token (they carry the user's organisation but change
+    /// nothing that is read from the organisation's data).
+    pub(crate) fn org_data(&self) -> Option<i64> {
+        match self.entity {
+            entity::USER | entity::SESSION | entity::API_TOKEN => None,
+            _ => self.org_id,
+        }
+    }
+
     /// A record about row `id` of `entity` in organisation `org_id`.
     pub(crate) fn row(
         org_id: i64,

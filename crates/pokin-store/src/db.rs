@@ -30,6 +30,8 @@ use sqlx::sqlite::{
 };
 use sqlx::{Arguments, Database, Encode, FromRow, Postgres, Sqlite, Transaction, Type};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Which database a [`crate::Store`] talks to.
@@ -51,18 +53,65 @@ impl Backend {
     }
 }
 
-/// A connection pool to either backend.
+/// A connection pool to either backend, and the count of statements run through it.
 #[derive(Clone, Debug)]
-pub(crate) enum Pool {
+pub(crate) struct Pool {
+    kind: PoolKind,
+    /// Statements run (reads and writes, not BEGIN/COMMIT), shared by clones: what
+    /// [`crate::Store::statements`] reports, so tests can count the queries of a page.
+    statements: Arc<AtomicU64>,
+}
+
+#[derive(Clone, Debug)]
+enum PoolKind {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
 
 impl Pool {
     pub(crate) fn backend(&self) -> Backend {
-        match self {
-            Pool::Sqlite(_) => Backend::Sqlite,
-            Pool::Postgres(_) => Backend::Postgres,
+        match self.kind {
+            PoolKind::Sqlite(_) => Backend::Sqlite,
+            PoolKind::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// How many statements have run through this pool (and its clones) so far.
+    pub(crate) fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Runs one read statement on its own, outside any transaction (one round trip instead of
+    /// three): for the lookups every request makes (its session, an organisation's revision),
+    /// which read a single row or table and need no snapshot shared with another statement.
+    pub(crate) async fn fetch_single<T: Record>(
+        &self,
+        context: &'static str,
+        sql: &'static str,
+        params: Vec<Param>,
+    ) -> Result<Vec<T>> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        let r = match &self.kind {
+            PoolKind::Sqlite(p) => match arguments::<Sqlite>(params) {
+                Ok(args) => sqlx::query_as_with::<Sqlite, T, _>(sql, args).fetch_all(p).await,
+                Err(e) => Err(sqlx::Error::Encode(e)),
+            },
+            PoolKind::Postgres(p) => match arguments::<Postgres>(params) {
+                Ok(args) => {
+                    sqlx::query_as_with::<Postgres, T, _>(sql, args)
+                        .fetch_all(p)
+                        .await
+                }
+                Err(e) => Err(sqlx::Error::Encode(e)),
+            },
+        };
+        r.map_err(|e| StoreError::db(context, e))
+    }
+
+    fn wrap(kind: PoolKind) -> Pool {
+        Pool {
+            kind,
+            statements: Arc::default(),
         }
     }
 
@@ -113,7 +162,7 @@ impl Pool {
                     .connect_with(opts)
                     .await
             };
-            pool.map(Pool::Sqlite)
+            pool.map(|p| Pool::wrap(PoolKind::Sqlite(p)))
                 .map_err(|e| StoreError::db(CONTEXT, e))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             PgPoolOptions::new()
@@ -121,7 +170,7 @@ impl Pool {
                 .acquire_timeout(Duration::from_secs(30))
                 .connect(url)
                 .await
-                .map(Pool::Postgres)
+                .map(|p| Pool::wrap(PoolKind::Postgres(p)))
                 .map_err(|e| StoreError::db(CONTEXT, e))
         } else {
             Err(StoreError::Invalid(
@@ -292,6 +341,7 @@ enum Inner {
 pub(crate) struct Conn {
     inner: Inner,
     context: &'static str,
+    statements: Arc<AtomicU64>,
 }
 
 impl Conn {
@@ -302,15 +352,19 @@ impl Conn {
         context: &'static str,
         f: impl AsyncFnOnce(&mut Conn) -> Result<T>,
     ) -> Result<T> {
-        let inner = match pool {
-            Pool::Sqlite(p) => p.begin().await.map(Inner::Sqlite),
-            Pool::Postgres(p) => p
+        let inner = match &pool.kind {
+            PoolKind::Sqlite(p) => p.begin().await.map(Inner::Sqlite),
+            PoolKind::Postgres(p) => p
                 .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .await
                 .map(Inner::Postgres),
         }
         .map_err(|e| StoreError::db(context, e))?;
-        let mut conn = Conn { inner, context };
+        let mut conn = Conn {
+            inner,
+            context,
+            statements: pool.statements.clone(),
+        };
         match f(&mut conn).await {
             Ok(value) => {
                 conn.commit().await?;
@@ -346,11 +400,16 @@ impl Conn {
         StoreError::db(self.context, e)
     }
 
+    fn count(&self) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) async fn fetch_all<T: Record>(
         &mut self,
         sql: &'static str,
         params: Vec<Param>,
     ) -> Result<Vec<T>> {
+        self.count();
         let r = bound!(self, params, |Db, args, tx| {
             sqlx::query_as_with::<Db, T, _>(sql, args)
                 .fetch_all(&mut **tx)
@@ -364,6 +423,7 @@ impl Conn {
         sql: &'static str,
         params: Vec<Param>,
     ) -> Result<Option<T>> {
+        self.count();
         let r = bound!(self, params, |Db, args, tx| {
             sqlx::query_as_with::<Db, T, _>(sql, args)
                 .fetch_optional(&mut **tx)
@@ -386,6 +446,7 @@ impl Conn {
     /// Runs a statement that changes data. Private to this module: callers write through
     /// [`WriteTx`].
     async fn execute(&mut self, sql: &'static str, params: Vec<Param>) -> Result<u64> {
+        self.count();
         let r = bound!(self, params, |Db, args, tx| {
             sqlx::query_with::<Db, _>(sql, args)
                 .execute(&mut **tx)
@@ -411,12 +472,19 @@ impl FaultSwitch {
     }
 }
 
+/// Raises an organisation's revision by one (creating it at 1).
+const BUMP_REVISION: &str = "INSERT INTO org_revisions (org_id, revision) VALUES ($1, 1) \
+     ON CONFLICT (org_id) DO UPDATE SET revision = org_revisions.revision + 1";
+
 /// A transaction that writes. It exists only inside [`WriteTx::run`], whose closure must hand
 /// back the audit record of its change: the record is written in the same transaction, just
 /// before the commit. On any error the transaction is rolled back.
 pub(crate) struct WriteTx {
     conn: Conn,
     actor: String,
+    /// Organisations whose data this transaction's audit records name: their revision is
+    /// raised at commit ([`crate::Store::revision`]).
+    orgs: Vec<i64>,
     #[cfg(feature = "fault-injection")]
     fail_after: Option<usize>,
     #[cfg(feature = "fault-injection")]
@@ -457,13 +525,18 @@ impl WriteTx {
                     .into(),
             ));
         }
-        let inner = match &store.pool {
-            Pool::Sqlite(p) => p.begin_with("BEGIN IMMEDIATE").await.map(Inner::Sqlite),
-            Pool::Postgres(p) => p.begin().await.map(Inner::Postgres),
+        let inner = match &store.pool.kind {
+            PoolKind::Sqlite(p) => p.begin_with("BEGIN IMMEDIATE").await.map(Inner::Sqlite),
+            PoolKind::Postgres(p) => p.begin().await.map(Inner::Postgres),
         }
         .map_err(|e| StoreError::db(context, e))?;
         Ok(WriteTx {
-            conn: Conn { inner, context },
+            conn: Conn {
+                inner,
+                context,
+                statements: store.pool.statements.clone(),
+            },
+            orgs: Vec::new(),
             actor: actor.to_owned(),
             #[cfg(feature = "fault-injection")]
             fail_after: store.fault.take(),
@@ -510,19 +583,52 @@ impl WriteTx {
         Ok(row.id)
     }
 
+    /// Runs an `INSERT … RETURNING …` of any number of rows and returns every returned row
+    /// (in no guaranteed order: map them by a natural key). Counts as one write.
+    pub(crate) async fn insert_returning<T: Record>(
+        &mut self,
+        sql: &'static str,
+        params: Vec<Param>,
+    ) -> Result<Vec<T>> {
+        self.before_write()?;
+        self.conn.fetch_all(sql, params).await
+    }
+
     /// Writes an audit record now, for a transaction that changes more than one entity (e.g.
     /// approving a reopen request changes the request and its realisation). The record the
     /// closure of [`WriteTx::run`] returns is still written last. Counts as a write.
     pub(crate) async fn audit(&mut self, audit: Audit) -> Result<()> {
+        self.note_org(&audit);
         let (sql, params) = audit.insert(&self.actor, now())?;
         self.execute(sql, params).await.map(|_| ())
+    }
+
+    fn note_org(&mut self, audit: &Audit) {
+        if let Some(org) = audit.org_data()
+            && !self.orgs.contains(&org)
+        {
+            self.orgs.push(org);
+        }
+    }
+
+    /// Raises the revision of every organisation this transaction changed. Not counted as a
+    /// write by fault injection: it is bookkeeping of the commit, like the commit itself.
+    async fn bump_revisions(&mut self) -> Result<()> {
+        for org in std::mem::take(&mut self.orgs) {
+            self.conn.execute(BUMP_REVISION, params![org]).await?;
+        }
+        Ok(())
     }
 
     /// Writes the audit record of this transaction's change, then commits both together.
     async fn commit(mut self, audit: Audit) -> Result<()> {
         let actor = std::mem::take(&mut self.actor);
-        let written = match audit.insert(&actor, now()) {
-            Ok((sql, params)) => self.execute(sql, params).await,
+        self.note_org(&audit);
+        let written = match self.bump_revisions().await {
+            Ok(()) => match audit.insert(&actor, now()) {
+                Ok((sql, params)) => self.execute(sql, params).await,
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         };
         match written {
@@ -539,7 +645,7 @@ pub(crate) mod ddl {
     //! Migrations: DDL scripts and the bookkeeping rows of the migrations table, outside the
     //! audited path (a schema change is not agency data). Only [`crate::schema`] uses it.
 
-    use super::{Conn, Inner, Param, Pool};
+    use super::{Conn, Inner, Param, Pool, PoolKind};
     use crate::error::{Result, StoreError};
 
     const CONTEXT: &str = "menyiapkan struktur basis data";
@@ -553,14 +659,15 @@ pub(crate) mod ddl {
             pool: &Pool,
             f: impl AsyncFnOnce(&mut DdlTx) -> Result<()>,
         ) -> Result<()> {
-            let inner = match pool {
-                Pool::Sqlite(p) => p.begin_with("BEGIN IMMEDIATE").await.map(Inner::Sqlite),
-                Pool::Postgres(p) => p.begin().await.map(Inner::Postgres),
+            let inner = match &pool.kind {
+                PoolKind::Sqlite(p) => p.begin_with("BEGIN IMMEDIATE").await.map(Inner::Sqlite),
+                PoolKind::Postgres(p) => p.begin().await.map(Inner::Postgres),
             }
             .map_err(|e| StoreError::db(CONTEXT, e))?;
             let mut tx = DdlTx(Conn {
                 inner,
                 context: CONTEXT,
+                statements: pool.statements.clone(),
             });
             match f(&mut tx).await {
                 Ok(()) => tx.0.commit().await,

@@ -90,6 +90,26 @@ impl Store {
         self.pool.backend()
     }
 
+    /// How many SQL statements this store (and its clones) has run so far: reads and writes,
+    /// not the BEGIN/COMMIT around them. For tests that count the queries of a page.
+    pub fn statements(&self) -> u64 {
+        self.pool.statements()
+    }
+
+    /// The revision of an organisation's data: 0 before its first change, then raised by one by
+    /// every committed transaction that changes anything of it (the tree, targets,
+    /// realisations, settings, programs, documents — everything its audit records name except
+    /// accounts, sessions and tokens). Equal revisions mean equal data, so anything computed
+    /// from an organisation's data may be cached under its revision.
+    pub async fn revision(&self, org_id: i64) -> Result<i64, StoreError> {
+        org::revision(&self.pool, org_id).await
+    }
+
+    /// [`Store::revision`] of every organisation that has one, in one query.
+    pub async fn revisions(&self) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
+        org::revisions(&self.pool).await
+    }
+
     /// Makes the next write transaction (import, deletion or edit) fail at its write
     /// statement number `n + 1`: `n` writes succeed, then the transaction fails and rolls back.
     /// The audit record counts as the transaction's last write. If the transaction has at most
@@ -499,5 +519,32 @@ impl Store {
     /// The enabled account owning this API token, if any; records the use (to the hour).
     pub async fn user_for_api_token(&self, token: &str) -> Result<Option<User>, StoreError> {
         users::user_for_token(self, token).await
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk import (synthetic agencies at scale).
+
+mod bulk;
+
+pub use bulk::{BulkOrganisation, BulkRealisation};
+
+impl Store {
+    /// Stores many whole organisations with their Rencana Aksi targets and realisations in one
+    /// transaction (all or nothing), with multi-row inserts; returns their ids in the order
+    /// given. The rows are those [`Store::import_organisation`], [`Store::set_period_targets`]
+    /// and the realisation workflow would store, so every read sees them the same way.
+    ///
+    /// Refused, writing nothing, when an organisation of one of the names exists (or a name
+    /// repeats), or when a target or realisation names an indicator not in its tree, does not
+    /// fit its periodisation, repeats, has an invalid value, or is in a workflow state no
+    /// sequence of steps reaches. One audit record per organisation: entity `organisation`,
+    /// action `import`, `after` a summary (name, counts, `"bulk": true`), not the tree.
+    pub async fn bulk_import(
+        &self,
+        actor: &str,
+        orgs: &[BulkOrganisation<'_>],
+    ) -> Result<Vec<i64>, StoreError> {
+        bulk::import(self, actor, orgs).await
     }
 }

@@ -35,6 +35,7 @@ use pokin_domain::capaian::{Periodisation, Realisation};
 use pokin_domain::measure::{
     Action, EvidenceKind, IndicatorKey, IndicatorYear, MeasureSettings, MeasurementBatch, Period,
     RealisationInput, ReopenStatus, Status, next_status, safe_file_name, sniff_evidence,
+    verified_year,
 };
 use pokin_domain::{Indicator, OrganisationDraft, TargetValue};
 use serde::Serialize;
@@ -306,7 +307,7 @@ impl Store {
             .collect::<Result<Vec<_>>>()?;
 
         // Each indicator is measured under its current periodisation; measurements of an
-        // indicator that is no longer in the tree keep their own.
+        // indicator that is no longer in the tree keep their own (`verified_year`).
         let mut current: HashMap<IndicatorKey, Periodisation> = HashMap::new();
         for p in &periodisations {
             let key = IndicatorKey {
@@ -315,19 +316,14 @@ impl Store {
             };
             current.insert(key, parse_periodisation_opt(p.periodisation.as_deref())?);
         }
-        let mut verified: HashMap<IndicatorKey, IndicatorYear> = HashMap::new();
-        for t in &targets {
-            if let Some((y, i)) = slot(&mut verified, &mut current, &t.indicator, t.period) {
-                y.targets[i] = Some(t.target.clone());
-            }
-        }
-        for r in records.iter().filter(|r| r.status == Status::Diverifikasi) {
-            if let Some(value) = &r.input.value
-                && let Some((y, i)) = slot(&mut verified, &mut current, &r.indicator, r.period)
-            {
-                y.realisations[i] = Some(value.clone());
-            }
-        }
+        let verified = verified_year(
+            year,
+            |key| current.get(key).copied(),
+            targets.iter().map(|t| (&t.indicator, t.period, &t.target)),
+            records
+                .iter()
+                .map(|r| (&r.indicator, r.period, r.status, r.input.value.as_ref())),
+        );
         let closed = closed
             .iter()
             .filter(|c| c.year == i64::from(year))
@@ -1331,7 +1327,7 @@ const PERIOD_TARGET_AT: &str = concat!(
      AND period_n = $6"
 );
 /// The columns after [`period_params`]: the value's four columns.
-const INSERT_PERIOD_TARGET: &str = "INSERT INTO period_targets \
+pub(crate) const INSERT_PERIOD_TARGET: &str = "INSERT INTO period_targets \
      (org_id, unit_key, indicator_code, year, periodisation, period_n, value_number, value_min, \
      value_max, value_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
 const UPDATE_PERIOD_TARGET: &str = "UPDATE period_targets SET value_number = $3, \
@@ -1519,7 +1515,7 @@ fn key_from(unit_key: &str, code: &str) -> Result<IndicatorKey> {
 }
 
 /// `$1`–`$6` of an insert of a measurement row: the organisation, the indicator and the period.
-fn period_params(org_id: i64, k: &IndicatorKey, p: Period) -> Vec<crate::db::Param> {
+pub(crate) fn period_params(org_id: i64, k: &IndicatorKey, p: Period) -> Vec<crate::db::Param> {
     params![
         org_id,
         k.unit.as_str(),
@@ -1531,35 +1527,12 @@ fn period_params(org_id: i64, k: &IndicatorKey, p: Period) -> Vec<crate::db::Par
 }
 
 /// The value columns of a realisation: number, text.
-fn realisation_columns(v: Option<&Realisation>) -> (Option<f64>, Option<String>) {
+pub(crate) fn realisation_columns(v: Option<&Realisation>) -> (Option<f64>, Option<String>) {
     match v {
         None => (None, None),
         Some(Realisation::Number(n)) => (Some(*n), None),
         Some(Realisation::Qualitative(s)) => (None, Some(s.clone())),
     }
-}
-
-/// The place of `period` in the year of indicator `key` (created empty when new), or `None`
-/// when the period is not under the indicator's current periodisation (`current`; an indicator
-/// that is no longer in the tree keeps the periodisation of its first measurement).
-fn slot<'a>(
-    verified: &'a mut HashMap<IndicatorKey, IndicatorYear>,
-    current: &mut HashMap<IndicatorKey, Periodisation>,
-    key: &IndicatorKey,
-    period: Period,
-) -> Option<(&'a mut IndicatorYear, usize)> {
-    let periodisation = *current.entry(key.clone()).or_insert(period.periodisation);
-    if periodisation != period.periodisation {
-        return None;
-    }
-    let count = periodisation.count();
-    let year = verified
-        .entry(key.clone())
-        .or_insert_with(|| IndicatorYear {
-            targets: vec![None; count],
-            realisations: vec![None; count],
-        });
-    Some((year, usize::from(period.n) - 1))
 }
 
 /// The closed quarters as (year, quarter).
@@ -1806,7 +1779,10 @@ fn per(p: Periodisation) -> &'static str {
 }
 
 /// Why `period` does not fit an indicator reported under `indicator` (`None`: triwulan).
-fn periodisation_problem(indicator: Option<Periodisation>, period: Period) -> Option<String> {
+pub(crate) fn periodisation_problem(
+    indicator: Option<Periodisation>,
+    period: Period,
+) -> Option<String> {
     let expected = indicator.unwrap_or(Periodisation::Triwulan);
     (period.periodisation != expected).then(|| {
         format!(

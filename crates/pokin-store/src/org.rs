@@ -70,13 +70,38 @@ pub(crate) async fn summary_by_name(pool: &Pool, name: &str) -> Result<Option<Or
 }
 
 #[derive(sqlx::FromRow)]
+struct RevisionRow {
+    org_id: i64,
+    revision: i64,
+}
+
+const REVISION: &str = "SELECT org_id, revision FROM org_revisions WHERE org_id = $1";
+const REVISIONS: &str = "SELECT org_id, revision FROM org_revisions";
+
+/// The revision of an organisation's data (0 when it never changed).
+pub(crate) async fn revision(pool: &Pool, org_id: i64) -> Result<i64> {
+    let rows: Vec<RevisionRow> = pool
+        .fetch_single("membaca revisi data", REVISION, params![org_id])
+        .await?;
+    Ok(rows.first().map_or(0, |r| r.revision))
+}
+
+/// The revision of every organisation that has one.
+pub(crate) async fn revisions(pool: &Pool) -> Result<HashMap<i64, i64>> {
+    let rows: Vec<RevisionRow> = pool
+        .fetch_single("membaca revisi data", REVISIONS, params![])
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.org_id, r.revision)).collect())
+}
+
+#[derive(sqlx::FromRow)]
 struct IdRow {
     id: i64,
 }
 
-const ORG_ID_BY_NAME: &str = "SELECT id FROM organisations WHERE name = $1";
+pub(crate) const ORG_ID_BY_NAME: &str = "SELECT id FROM organisations WHERE name = $1";
 
-const INSERT_ORG: &str = "INSERT INTO organisations \
+pub(crate) const INSERT_ORG: &str = "INSERT INTO organisations \
      (name, title, demo, renstra_start, renstra_end, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
 const UPDATE_ORG: &str = "UPDATE organisations SET title = $2, demo = $3, renstra_start = $4, \

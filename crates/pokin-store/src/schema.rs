@@ -58,6 +58,11 @@ const MIGRATIONS: &[Migration] = &[
                       pengaturan dokumen, versi perjanjian kinerja",
         sql: V4,
     },
+    Migration {
+        version: 5,
+        description: "revisi data per organisasi (untuk cache yang selalu tepat)",
+        sql: V5,
+    },
 ];
 
 const V1: &str = r#"
@@ -472,6 +477,18 @@ fn render(sql: &str, backend: Backend) -> String {
         .iter()
         .fold(sql.to_owned(), |s, (from, to)| s.replace(from, to))
 }
+
+/// Version 5: the revision of each organisation's data, raised by every write transaction that
+/// changes it (`WriteTx` commit, from the organisations its audit records name), so a cache of
+/// anything computed from an organisation's data knows exactly when it is stale. No foreign key:
+/// the revision of a deleted organisation stays, so a cache never mistakes a later organisation
+/// for it (ids are not reused either).
+const V5: &str = r#"
+CREATE TABLE org_revisions (
+    org_id BIGINT PRIMARY KEY,
+    revision BIGINT NOT NULL
+);
+"#;
 
 const CREATE_MIGRATIONS_TABLE: &str = r#"
 CREATE TABLE IF NOT EXISTS pokin_schema_migrations (

@@ -497,12 +497,11 @@ pub(crate) async fn verify(pool: &Pool, username: &str, password: &str) -> Resul
 
 pub(crate) async fn session(pool: &Pool, secret: &str) -> Result<Option<Session>> {
     let hash = secret_hash(secret);
-    let row: Option<SessionRow> = Conn::run(pool, "membaca sesi", async |conn| {
-        conn.fetch_optional(SESSION_BY_SECRET, params![hash, now()])
-            .await
-    })
-    .await?;
-    row.map(|r| {
+    // One statement (a join): no transaction needed around it.
+    let rows: Vec<SessionRow> = pool
+        .fetch_single("membaca sesi", SESSION_BY_SECRET, params![hash, now()])
+        .await?;
+    rows.into_iter().next().map(|r| {
         Ok(Session {
             id: r.session_id,
             csrf_token: r.csrf_token,

@@ -18,8 +18,8 @@
 //! ended (TW IV for past years, TW I when none has ended yet). A quarter is **overdue**
 //! [`GRACE_DAYS`] days after it ends (TW I: after 15 April).
 
-use crate::auth::CurrentUser;
-use crate::routes::organisations::readable;
+use crate::cache::OrgSnapshot;
+use crate::routes::organisations::readable_snapshot;
 use crate::{AppState, Error};
 use chrono::{Datelike, NaiveDate};
 use pokin_domain::capaian::{Capaian, Periodisation, PredicateBands};
@@ -29,6 +29,8 @@ use pokin_domain::measure::{
 };
 use pokin_domain::{Indicator, Organisation, format};
 use pokin_store::{User, YearMeasurements};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Days after a quarter ends before its missing reports are overdue.
 pub(crate) const GRACE_DAYS: u64 = 15;
@@ -148,10 +150,39 @@ pub(crate) enum Reporting {
     Unreported,
 }
 
-/// An indicator's reporting state for `quarter` of the data's year (monthly indicators need
-/// each month of the quarter).
+/// How many of an organisation's indicators stand where for one quarter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ReportingCounts {
+    pub total: usize,
+    pub verified: usize,
+    pub waiting: usize,
+    pub unreported: usize,
+}
+
+/// The workflow status of each realisation of a year, by indicator and period.
+pub(crate) struct Statuses(HashMap<(IndicatorKey, Period), Status>);
+
+impl Statuses {
+    pub fn of(data: &YearMeasurements) -> Statuses {
+        Statuses(
+            data.realisations
+                .iter()
+                .map(|r| ((r.indicator.clone(), r.period), r.status))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, key: &IndicatorKey, period: Period) -> Option<Status> {
+        // A borrowed tuple key would need an allocation-free lookup; IndicatorKey clones are
+        // two short strings.
+        self.0.get(&(key.clone(), period)).copied()
+    }
+}
+
+/// An indicator's reporting state for `quarter` of `year` (monthly indicators need each month
+/// of the quarter).
 pub(crate) fn reporting(
-    data: &YearMeasurements,
+    statuses: &Statuses,
     year: i32,
     key: &IndicatorKey,
     indicator: &Indicator,
@@ -160,12 +191,7 @@ pub(crate) fn reporting(
     let periodisation = periodisation_of(indicator);
     let mut all_verified = true;
     for period in Period::all(year, periodisation).filter(|p| p.quarter() == quarter) {
-        let status = data
-            .realisations
-            .iter()
-            .find(|r| &r.indicator == key && r.period == period)
-            .map(|r| r.status);
-        match status {
+        match statuses.get(key, period) {
             Some(Status::Diverifikasi) => {}
             Some(Status::Diajukan) => all_verified = false,
             _ => return Reporting::Unreported,
@@ -178,14 +204,15 @@ pub(crate) fn reporting(
     }
 }
 
-/// An organisation's capaian for one year and span, with what it was computed from.
+/// An organisation's capaian for one year and span, with what it was computed from. Everything
+/// comes from the organisation's [`OrgSnapshot`]: computed once per revision of its data.
 pub(crate) struct OrgCapaian {
-    pub id: i64,
-    pub org: Organisation,
-    pub settings: MeasureSettings,
+    pub org: Arc<Organisation>,
+    pub settings: Arc<MeasureSettings>,
     pub choice: SpanChoice,
-    pub data: YearMeasurements,
-    pub measure: OrganisationMeasure,
+    pub data: Arc<YearMeasurements>,
+    pub measure: Arc<OrganisationMeasure>,
+    snap: OrgSnapshot,
 }
 
 impl OrgCapaian {
@@ -197,33 +224,33 @@ impl OrgCapaian {
         id: i64,
         choice: SpanChoice,
     ) -> Result<OrgCapaian, Error> {
-        let current = CurrentUser {
-            user: user.clone(),
-            csrf_token: String::new(),
-        };
-        let org = readable(state, &current, id).await?;
-        let settings = state.store.measure_settings(id).await?;
-        let data = state.store.year_measurements(id, choice.year).await?;
-        let measure = measure(&org, &data, &settings, choice.year, choice.span());
+        let (snap, org) = readable_snapshot(state, user, id).await?;
+        Self::of(snap, org, choice).await
+    }
+
+    /// [`OrgCapaian::load`] for an organisation already read (the kabupaten-wide dashboard reads
+    /// many with one revision query).
+    pub async fn of(
+        snap: OrgSnapshot,
+        org: Arc<Organisation>,
+        choice: SpanChoice,
+    ) -> Result<OrgCapaian, Error> {
+        let settings = snap.settings().await?;
+        let data = snap.year(choice.year).await?;
+        let measure = measured(&snap, &org, &data, &settings, choice.year, choice.span());
         Ok(OrgCapaian {
-            id,
             org,
             settings,
             choice,
             data,
             measure,
+            snap,
         })
     }
 
     /// The same year's data measured for another span (the trend per quarter).
-    pub fn with_span(&self, span: Span) -> OrganisationMeasure {
-        measure(
-            &self.org,
-            &self.data,
-            &self.settings,
-            self.choice.year,
-            span,
-        )
+    pub fn with_span(&self, span: Span) -> Arc<OrganisationMeasure> {
+        self.measure_data(&self.data, self.choice.year, span)
     }
 
     /// Another year of the same organisation, measured the same way (the trend over years).
@@ -232,17 +259,24 @@ impl OrgCapaian {
         state: &AppState,
         year: i32,
         span: Span,
-    ) -> Result<OrganisationMeasure, Error> {
+    ) -> Result<Arc<OrganisationMeasure>, Error> {
+        if let Some(m) = self.snap.cached_measure(year, span) {
+            return Ok(m);
+        }
         let data = self.year_data(state, year).await?;
         Ok(self.measure_data(&data, year, span))
     }
 
     /// Another year's measurements of the same organisation.
-    pub async fn year_data(&self, state: &AppState, year: i32) -> Result<YearMeasurements, Error> {
+    pub async fn year_data(
+        &self,
+        _state: &AppState,
+        year: i32,
+    ) -> Result<Arc<YearMeasurements>, Error> {
         if year == self.choice.year {
             return Ok(self.data.clone());
         }
-        Ok(state.store.year_measurements(self.id, year).await?)
+        Ok(self.snap.year(year).await?)
     }
 
     /// `data` (of `year`) measured for `span`, the same way as [`OrgCapaian::load`].
@@ -251,23 +285,82 @@ impl OrgCapaian {
         data: &YearMeasurements,
         year: i32,
         span: Span,
-    ) -> OrganisationMeasure {
-        measure(&self.org, data, &self.settings, year, span)
+    ) -> Arc<OrganisationMeasure> {
+        measured(&self.snap, &self.org, data, &self.settings, year, span)
     }
 
     pub fn bands(&self) -> &PredicateBands {
         &self.settings.bands
     }
+
+    /// The snapshot of the organisation's data this was computed from.
+    pub fn snapshot(&self) -> &OrgSnapshot {
+        &self.snap
+    }
+
+    /// A value computed from this organisation's data (cached with it; `key` names what else it
+    /// depends on).
+    pub fn memo<T: std::any::Any + Send + Sync>(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        self.snap.memo(key, make)
+    }
+
+    /// How many indicators are verified, waiting and unreported for `quarter` of the year.
+    pub fn reporting_counts(&self, quarter: u8) -> Arc<ReportingCounts> {
+        let year = self.choice.year;
+        self.memo(&format!("reporting:{year}:{quarter}"), || {
+            let statuses = self.statuses();
+            let mut n = ReportingCounts::default();
+            for u in &self.org.units {
+                for i in u.objectives.iter().flat_map(|o| &o.indicators) {
+                    let key = IndicatorKey {
+                        unit: u.key.clone(),
+                        code: i.code.clone(),
+                    };
+                    n.total += 1;
+                    match reporting(&statuses, year, &key, i, quarter) {
+                        Reporting::Verified => n.verified += 1,
+                        Reporting::Waiting => n.waiting += 1,
+                        Reporting::Unreported => n.unreported += 1,
+                    }
+                }
+            }
+            n
+        })
+    }
+
+    /// The workflow status of every realisation of the year, by indicator and period.
+    pub fn statuses(&self) -> Arc<Statuses> {
+        let year = self.choice.year;
+        self.memo(&format!("statuses:{year}"), || Statuses::of(&self.data))
+    }
 }
 
-fn measure(
+/// The capaian of `year` and `span` from the snapshot's cache, or measured by the domain and
+/// kept there. `data` must be the snapshot's data of `year`.
+fn measured(
+    snap: &OrgSnapshot,
     org: &Organisation,
     data: &YearMeasurements,
     settings: &MeasureSettings,
     year: i32,
     span: Span,
-) -> OrganisationMeasure {
-    measure_organisation(org, year, span, &data.verified, settings)
+) -> Arc<OrganisationMeasure> {
+    if let Some(m) = snap.cached_measure(year, span) {
+        return m;
+    }
+    let m = Arc::new(measure_organisation(
+        org,
+        year,
+        span,
+        &data.verified,
+        settings,
+    ));
+    snap.keep_measure(year, span, m.clone());
+    m
 }
 
 /// The CSS class carrying a predicate colour (`pk-15803d`): app.css has one per colour of
@@ -344,8 +437,8 @@ pub(crate) fn legend(bands: &PredicateBands) -> Vec<(String, String, String)> {
 }
 
 /// Years to follow over time: the Renstra's, else the five years up to `year`.
-pub(crate) fn renstra_years(org: &Organisation, year: i32) -> Vec<i32> {
-    match org.renstra {
+pub(crate) fn renstra_years(renstra: Option<pokin_domain::Renstra>, year: i32) -> Vec<i32> {
+    match renstra {
         Some(r) if r.start <= r.end && r.end - r.start < 20 => r.years().collect(),
         _ => (year - 4..=year).collect(),
     }

@@ -14,6 +14,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod cache;
 // Capaian dashboards: the one capaian computation shared by pages and API.
 pub(crate) mod capaian;
 pub mod error;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub throttle: Arc<auth::Throttle>,
     /// Import: uploaded files waiting in preview for confirmation (in memory, with expiry).
     pub imports: Arc<routes::import::PendingImports>,
+    /// What pages compute from an organisation's data, valid while its revision stands.
+    pub cache: Arc<cache::OrgCache>,
 }
 
 impl AppState {
@@ -68,6 +71,7 @@ impl AppState {
             config: Arc::new(config),
             throttle: Arc::new(auth::Throttle::default()),
             imports: Arc::new(routes::import::PendingImports::default()),
+            cache: Arc::default(),
         }
     }
 }

@@ -756,6 +756,7 @@ fn every_route_is_covered() {
         (Method::POST, "/organisasi/{id}/lembar-kerja/{token}/batal"),
         // Capaian dashboards
         (Method::GET, "/dasbor"),
+        (Method::GET, "/dasbor/daerah"),
         (Method::GET, "/organisasi/{id}/dasbor"),
         (Method::GET, "/organisasi/{id}/indikator/{unit}/{code}"),
         (Method::GET, "/organisasi/{id}/pengaturan-capaian"),

@@ -81,17 +81,25 @@ pub fn aggregate(
     aggregation: Aggregation,
     values: &[Option<f64>],
 ) -> Result<Option<f64>, Overflow> {
-    let reported: Vec<f64> = values.iter().flatten().copied().collect();
-    if reported.iter().any(|v| !v.is_finite()) {
+    aggregate_reported(aggregation, values.iter().flatten().copied())
+}
+
+/// [`aggregate`] over the reported values only, in period order, without collecting them (the
+/// iterator is walked more than once).
+pub(crate) fn aggregate_reported(
+    aggregation: Aggregation,
+    reported: impl Iterator<Item = f64> + Clone,
+) -> Result<Option<f64>, Overflow> {
+    if reported.clone().any(|v| !v.is_finite()) {
         return Err(Overflow);
     }
-    let Some(&last) = reported.last() else {
+    let Some(last) = reported.clone().last() else {
         return Ok(None);
     };
     let v = match aggregation {
         Aggregation::NilaiAkhir => last,
         Aggregation::Kumulatif => {
-            let s: f64 = reported.iter().sum();
+            let s: f64 = reported.sum();
             if !s.is_finite() {
                 return Err(Overflow);
             }
@@ -99,13 +107,11 @@ pub fn aggregate(
         }
         Aggregation::RataRata => {
             // Σ (x / n) cannot overflow where Σ x / n might; the mean lies between min and max.
-            let n = reported.len() as f64;
-            let m: f64 = reported.iter().map(|x| x / n).sum();
-            let (lo, hi) = reported
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-                    (lo.min(*x), hi.max(*x))
-                });
+            let n = reported.clone().count() as f64;
+            let m: f64 = reported.clone().map(|x| x / n).sum();
+            let (lo, hi) = reported.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+                (lo.min(x), hi.max(x))
+            });
             m.clamp(lo, hi)
         }
     };
@@ -239,17 +245,16 @@ fn aggregate_targets(aggregation: Aggregation, ts: &[&TargetValue]) -> Result<Ta
             .map(|t| (*t).clone())
             .ok_or_else(|| "tidak ada target periode".into());
     }
-    let bounds = |lower: bool| -> Vec<Option<f64>> {
-        ts.iter()
-            .map(|t| match t {
-                TargetValue::Number(n) => Some(*n),
-                TargetValue::Range { min, max } => Some(if lower { *min } else { *max }),
-                TargetValue::Qualitative(_) => None,
-            })
-            .collect()
+    // Every target is a number or a band here.
+    let bound = |lower: bool| {
+        ts.iter().filter_map(move |t| match t {
+            TargetValue::Number(n) => Some(*n),
+            TargetValue::Range { min, max } => Some(if lower { *min } else { *max }),
+            TargetValue::Qualitative(_) => None,
+        })
     };
-    let min = aggregate(aggregation, &bounds(true)).map_err(|e| e.to_string())?;
-    let max = aggregate(aggregation, &bounds(false)).map_err(|e| e.to_string())?;
+    let min = aggregate_reported(aggregation, bound(true)).map_err(|e| e.to_string())?;
+    let max = aggregate_reported(aggregation, bound(false)).map_err(|e| e.to_string())?;
     let (Some(min), Some(max)) = (min, max) else {
         return Err("tidak ada target periode".into());
     };
@@ -264,16 +269,16 @@ fn aggregate_realisations(
     aggregation: Aggregation,
     rs: &[&Realisation],
 ) -> Result<Realisation, String> {
-    let numbers: Vec<Option<f64>> = rs
+    let count = rs
         .iter()
-        .map(|r| match r {
+        .filter(|r| matches!(r, Realisation::Number(_)))
+        .count();
+    if count == rs.len() {
+        let numbers = rs.iter().filter_map(|r| match r {
             Realisation::Number(n) => Some(*n),
             Realisation::Qualitative(_) => None,
-        })
-        .collect();
-    let count = numbers.iter().flatten().count();
-    if count == rs.len() {
-        return match aggregate(aggregation, &numbers).map_err(|e| e.to_string())? {
+        });
+        return match aggregate_reported(aggregation, numbers).map_err(|e| e.to_string())? {
             Some(v) => Ok(Realisation::Number(v)),
             None => Err("tidak ada realisasi periode".into()),
         };

@@ -78,6 +78,7 @@ mod rollup;
 mod scale;
 mod value;
 
+pub(crate) use aggregate::aggregate_reported;
 pub use aggregate::{Overflow, PeriodEntry, Periodisation, YearToDate, aggregate, year_to_date};
 pub use predicate::{Band, BandsError, Predicate, PredicateBands, PredikatAkip, predikat_akip};
 pub use rollup::{

@@ -5,7 +5,6 @@ use super::value::{Capaian, Percent};
 use crate::ids::{Code, UnitKey};
 use crate::org::{Indicator, Objective, Organisation, Unit};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// The highest capaian an input may bring into a roll-up (default 120), so one over-achievement
 /// cannot hide a miss. At least 100.
@@ -182,14 +181,11 @@ pub fn roll_up<K>(inputs: impl IntoIterator<Item = RollUpInput<K>>, ceiling: Cei
             }
         })
         .collect();
-    let used: Vec<(f64, f64)> = items
-        .iter()
-        .filter_map(|i| match i.contribution {
-            Contribution::Used { value, .. } => Some((value, i.weight)),
-            _ => None,
-        })
-        .collect();
-    let capaian = if used.is_empty() {
+    let used = items.iter().filter_map(|i| match i.contribution {
+        Contribution::Used { value, .. } => Some((value, i.weight)),
+        _ => None,
+    });
+    let capaian = if used.clone().next().is_none() {
         if items.is_empty() {
             Capaian::not_computable("tidak ada nilai untuk dirata-ratakan")
         } else if items
@@ -206,7 +202,7 @@ pub fn roll_up<K>(inputs: impl IntoIterator<Item = RollUpInput<K>>, ceiling: Cei
             Capaian::not_computable("semua nilai yang dilaporkan berbobot 0 atau tidak sah")
         }
     } else {
-        Capaian::Persen(weighted_mean(&used))
+        Capaian::Persen(weighted_mean(used))
     };
     RollUp { capaian, items }
 }
@@ -234,18 +230,19 @@ fn contribution(c: &Capaian, weight: f64, ceiling: Ceiling) -> Contribution {
     }
 }
 
-/// Σ wx / Σ w for finite x ≥ 0 and finite w > 0, never overflowing (weights are scaled by the
-/// largest first) and clamped between min and max of x against rounding.
-fn weighted_mean(used: &[(f64, f64)]) -> Percent {
-    let w_max = used.iter().map(|(_, w)| *w).fold(0.0, f64::max);
+/// Σ wx / Σ w for finite x ≥ 0 and finite w > 0 (`used`: (x, w) pairs, walked twice), never
+/// overflowing (weights are scaled by the largest first) and clamped between min and max of x
+/// against rounding.
+fn weighted_mean(used: impl Iterator<Item = (f64, f64)> + Clone) -> Percent {
+    let w_max = used.clone().map(|(_, w)| w).fold(0.0, f64::max);
     let (mut num, mut den) = (0.0, 0.0);
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for (x, w) in used {
         let w = w / w_max;
         num += w * x;
         den += w;
-        lo = lo.min(*x);
-        hi = hi.max(*x);
+        lo = lo.min(x);
+        hi = hi.max(x);
     }
     let m = if den > 0.0 { num / den } else { lo };
     Percent::new(m.clamp(lo, hi)).unwrap_or(Percent::ZERO)
@@ -322,14 +319,24 @@ impl OrganisationCapaian {
 }
 
 /// Rolls an organisation up. `indicator` gives each indicator's capaian for the period wanted
-/// and its weight in its objective (1 when the organisation weighs them equally).
+/// and its weight in its objective (1 when the organisation weighs them equally); it is called
+/// once per indicator, in document order.
 pub fn roll_up_organisation(
     org: &Organisation,
     ceiling: Ceiling,
     mut indicator: impl FnMut(&Unit, &Objective, &Indicator) -> (Capaian, f64),
 ) -> OrganisationCapaian {
-    // Objective capaian first, by (unit, code).
-    let mut own: HashMap<(&UnitKey, &Code), RollUp<Code>> = HashMap::new();
+    // Objectives are numbered in document order; `first[u]` is unit u's first objective.
+    let mut first = Vec::with_capacity(org.units.len() + 1);
+    let mut n = 0;
+    for u in &org.units {
+        first.push(n);
+        n += u.objectives.len();
+    }
+    first.push(n);
+
+    // Objective capaian first, from the indicators.
+    let mut own: Vec<RollUp<Code>> = Vec::with_capacity(n);
     for u in &org.units {
         for o in &u.objectives {
             let mut r = roll_up(
@@ -342,27 +349,69 @@ pub fn roll_up_organisation(
             if r.items.is_empty() {
                 r.capaian = Capaian::not_computable("sasaran belum memiliki indikator");
             }
-            own.insert((&u.key, &o.code), r);
+            own.push(r);
         }
     }
-    // Who supports whom: target objective → [(supporter, weight)].
-    let mut supporters: HashMap<(&UnitKey, &Code), Vec<(ObjectiveRef, f64)>> = HashMap::new();
-    for u in &org.units {
-        for o in &u.objectives {
-            for s in &o.supports {
-                supporters
-                    .entry((&s.unit, &s.objective))
-                    .or_default()
-                    .push((
-                        ObjectiveRef {
-                            unit: u.key.clone(),
-                            objective: o.code.clone(),
-                        },
-                        s.weight,
-                    ));
+
+    // Who supports whom, as (supported, supporter, weight) by objective number, in the order
+    // of the supported objective and then of the supporters in the document. Units are found
+    // by key in a sorted list (no hashing of user-chosen keys).
+    let mut links: Vec<(usize, usize, f64)> = Vec::new();
+    if org.units.iter().any(|u| u.objectives.iter().any(|o| !o.supports.is_empty())) {
+        let mut by_key: Vec<(&UnitKey, usize)> =
+            org.units.iter().enumerate().map(|(i, u)| (&u.key, i)).collect();
+        by_key.sort_unstable();
+        let find = |key: &UnitKey, code: &Code| -> Option<usize> {
+            // Unit keys are unique, so the first match is the unit (`validate`); so are the
+            // objective codes within a unit.
+            let at = by_key.partition_point(|(k, _)| *k < key);
+            let &(k, u) = by_key.get(at)?;
+            if k != key {
+                return None;
+            }
+            let o = org.units[u].objectives.iter().position(|o| &o.code == code)?;
+            Some(first[u] + o)
+        };
+        for (ui, u) in org.units.iter().enumerate() {
+            for (oi, o) in u.objectives.iter().enumerate() {
+                for s in &o.supports {
+                    if let Some(target) = find(&s.unit, &s.objective) {
+                        links.push((target, first[ui] + oi, s.weight));
+                    }
+                }
             }
         }
+        // Stable: supporters stay in document order.
+        links.sort_by_key(|&(target, _, _)| target);
     }
+    let objective_ref = |number: usize| {
+        let u = first.partition_point(|&f| f <= number) - 1;
+        let unit = &org.units[u];
+        ObjectiveRef {
+            unit: unit.key.clone(),
+            objective: unit.objectives[number - first[u]].code.clone(),
+        }
+    };
+    // The supporters' means read the objectives' capaian, so they come before the objectives'
+    // roll-ups are moved into the result.
+    let mut supporters: Vec<Option<RollUp<ObjectiveRef>>> = Vec::with_capacity(n);
+    let mut rest = links.as_slice();
+    for target in 0..n {
+        let here = rest.partition_point(|&(t, _, _)| t == target);
+        let (list, after) = rest.split_at(here);
+        rest = after;
+        supporters.push((!list.is_empty()).then(|| {
+            roll_up(
+                list.iter().map(|&(_, supporter, w)| {
+                    RollUpInput::new(objective_ref(supporter), own[supporter].capaian.clone(), w)
+                }),
+                ceiling,
+            )
+        }));
+    }
+
+    let mut own = own.into_iter();
+    let mut supporters = supporters.into_iter();
     let units = org
         .units
         .iter()
@@ -370,29 +419,10 @@ pub fn roll_up_organisation(
             let objectives: Vec<ObjectiveCapaian> = u
                 .objectives
                 .iter()
-                .map(|o| {
-                    let key = (&u.key, &o.code);
-                    let indicators = own.get(&key).cloned().unwrap_or_else(|| RollUp {
-                        capaian: Capaian::not_computable("sasaran belum memiliki indikator"),
-                        items: Vec::new(),
-                    });
-                    let supporters = supporters.get(&key).map(|list| {
-                        roll_up(
-                            list.iter().map(|(r, w)| {
-                                let c = own
-                                    .get(&(&r.unit, &r.objective))
-                                    .map(|x| x.capaian.clone())
-                                    .unwrap_or(Capaian::BelumDilaporkan);
-                                RollUpInput::new(r.clone(), c, *w)
-                            }),
-                            ceiling,
-                        )
-                    });
-                    ObjectiveCapaian {
-                        code: o.code.clone(),
-                        indicators,
-                        supporters,
-                    }
+                .map(|o| ObjectiveCapaian {
+                    code: o.code.clone(),
+                    indicators: own.next().expect("one roll-up per objective"),
+                    supporters: supporters.next().expect("one entry per objective"),
                 })
                 .collect();
             let mut roll = roll_up(

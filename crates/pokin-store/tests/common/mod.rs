@@ -123,7 +123,8 @@ pub async fn backends() -> Vec<TestDb> {
 /// Rows of every agency table (all organisations), read directly, to prove that a failed
 /// transaction left no stray rows. Not part of the store's API: a check from outside.
 pub async fn row_counts(db: &TestDb) -> Vec<(&'static str, i64)> {
-    const TABLES: [&str; 19] = [
+    const TABLES: [&str; 20] = [
+        "org_revisions",
         "organisations",
         "units",
         "officials",

@@ -10,7 +10,7 @@
 
 use crate::auth::CurrentUser;
 use crate::capaian::{
-    self, CapaianView, OrgCapaian, Reporting, SpanChoice, legend, overdue, quarter_deadline,
+    self, CapaianView, OrgCapaian, Reporting, ReportingCounts, SpanChoice, legend, overdue, quarter_deadline,
     renstra_years, reporting, today,
 };
 use crate::permission::{Action, Target, can};
@@ -63,11 +63,11 @@ impl SpanForm {
     /// The selects for `choice`: the Renstra years, this year and the chosen one.
     pub(crate) fn new(
         action: String,
-        org: &pokin_domain::Organisation,
+        renstra: Option<pokin_domain::Renstra>,
         choice: SpanChoice,
     ) -> SpanForm {
         let this_year = today().year();
-        let mut years = renstra_years(org, this_year);
+        let mut years = renstra_years(renstra, this_year);
         years.push(this_year);
         years.push(choice.year);
         years.sort_unstable();
@@ -127,13 +127,6 @@ struct LagRow {
     indicators: Vec<LagIndicator>,
 }
 
-struct Counts {
-    total: usize,
-    verified: usize,
-    waiting: usize,
-    unreported: usize,
-}
-
 #[derive(Template)]
 #[template(path = "dasbor.html")]
 struct DasborPage {
@@ -146,7 +139,7 @@ struct DasborPage {
     query: String,
     overall: CapaianView,
     overall_coverage: String,
-    counts: Counts,
+    counts: ReportingCounts,
     /// `TW III 2026`.
     reporting_label: String,
     deadline: String,
@@ -263,13 +256,9 @@ pub async fn page(
     // Indicators: the predicate distribution and the reporting state.
     let mut indicator_capaian: Vec<&Capaian> = Vec::new();
     let rq = choice.reporting_quarter(today);
-    let mut counts = Counts {
-        total: 0,
-        verified: 0,
-        waiting: 0,
-        unreported: 0,
-    };
+    let counts = *c.reporting_counts(rq);
     let mut lagging = Vec::new();
+    let statuses = c.statuses();
     for u in &org.units {
         let mut row = LagRow {
             key: u.key.to_string(),
@@ -287,19 +276,13 @@ pub async fn page(
                 if let Some(im) = m.indicators.get(&key) {
                     indicator_capaian.push(&im.capaian);
                 }
-                counts.total += 1;
-                let state = match reporting(&c.data, choice.year, &key, i, rq) {
-                    Reporting::Verified => {
-                        counts.verified += 1;
-                        continue;
-                    }
+                let state = match reporting(&statuses, choice.year, &key, i, rq) {
+                    Reporting::Verified => continue,
                     Reporting::Waiting => {
-                        counts.waiting += 1;
                         row.waiting += 1;
                         "belum diverifikasi"
                     }
                     Reporting::Unreported => {
-                        counts.unreported += 1;
                         row.unreported += 1;
                         "belum dilaporkan"
                     }
@@ -383,7 +366,7 @@ pub async fn page(
     // Trend per year over the Renstra (years not started yet are left empty).
     let mut years = Vec::new();
     let mut year_points = Vec::new();
-    for y in renstra_years(org, choice.year) {
+    for y in renstra_years(org.renstra, choice.year) {
         let value = if y > today.year() {
             None
         } else if y == choice.year && choice.quarter.is_none() {
@@ -416,7 +399,7 @@ pub async fn page(
         id,
         name: org.name.clone(),
         demo: org.demo,
-        form: SpanForm::new(format!("/organisasi/{id}/dasbor"), org, choice),
+        form: SpanForm::new(format!("/organisasi/{id}/dasbor"), org.renstra, choice),
         query: choice.query(),
         overall: CapaianView::new(&overall.capaian, bands),
         overall_coverage: overall.coverage("unit"),
@@ -531,7 +514,7 @@ async fn configurable(
     state: &AppState,
     current: &CurrentUser,
     id: i64,
-) -> Result<pokin_domain::Organisation, Error> {
+) -> Result<std::sync::Arc<pokin_domain::Organisation>, Error> {
     can(&current.user, Action::ConfigureCapaian, Target::Org(id))?;
     super::organisations::readable(state, current, id).await
 }

@@ -8,7 +8,7 @@
 //! established from the draft of the live tree on the chosen signing date in one audited store
 //! call; every refusal is a 422 that changes nothing.
 
-use super::organisations::readable;
+use super::organisations::{readable, readable_snapshot};
 use super::realisasi::when;
 use crate::auth::CurrentUser;
 use crate::capaian::{renstra_years, today};
@@ -141,25 +141,6 @@ fn version_part(pk: &PerjanjianKinerja) -> String {
     }
 }
 
-/// The Perjanjian Kinerja of a unit (given version, else the latest, else a draft), after the
-/// read check; unknown unit or version → 404.
-async fn load_pk(
-    state: &AppState,
-    current: &CurrentUser,
-    id: i64,
-    key: &str,
-    year: &str,
-    version: Option<u32>,
-) -> Result<PerjanjianKinerja, Error> {
-    let org = readable(state, current, id).await?;
-    let unit = unit_of(&org, key)?;
-    let year = path_year(year)?;
-    Ok(state
-        .store
-        .perjanjian_kinerja(id, &unit, year, version)
-        .await?)
-}
-
 // ---------------------------------------------------------------------------------------------
 // The documents page.
 
@@ -227,7 +208,7 @@ pub async fn overview(
         })
         .collect();
     let this_year = today().year();
-    let mut years = renstra_years(&org, this_year);
+    let mut years = renstra_years(org.renstra, this_year);
     years.push(this_year);
     years.push(year);
     years.sort_unstable();
@@ -642,15 +623,31 @@ async fn pk_download(
     (what, prefix, ext, content_type): (&'static str, &str, &str, &'static str),
     render: fn(&PerjanjianKinerja) -> Result<Vec<u8>, pokin_docs::DocError>,
 ) -> Result<Response, Error> {
-    let pk = load_pk(state, current, id, &key, &year, q.version()?).await?;
-    let file = format!(
-        "{prefix}-{}-{}-{}.{ext}",
-        pk.unit,
-        pk.year,
-        version_part(&pk)
-    );
-    let bytes = build(what, pk, render).await?;
-    Ok(attachment(bytes, content_type, &file))
+    let version = q.version()?;
+    let (snap, org) = readable_snapshot(state, &current.user, id).await?;
+    // The document depends on the organisation's data and, for a draft, on today's date (the
+    // official in office, the signing date).
+    let memo = format!("{prefix}.{ext}:{key}:{year}:{version:?}:{}", today());
+    let made = match snap.cached::<(String, Vec<u8>)>(&memo) {
+        Some(made) => made,
+        None => {
+            let unit = unit_of(&org, &key)?;
+            let year = path_year(&year)?;
+            let pk = state
+                .store
+                .perjanjian_kinerja(id, &unit, year, version)
+                .await?;
+            let file = format!(
+                "{prefix}-{}-{}-{}.{ext}",
+                pk.unit,
+                pk.year,
+                version_part(&pk)
+            );
+            let bytes = build(what, pk, render).await?;
+            snap.keep(&memo, (file, bytes))
+        }
+    };
+    Ok(attachment(made.1.clone(), content_type, &made.0))
 }
 
 /// `GET /organisasi/{id}/unit/{key}/pk/{year}/pdf[?versi=N]`.
@@ -781,7 +778,7 @@ async fn configurable(
     state: &AppState,
     current: &CurrentUser,
     id: i64,
-) -> Result<Organisation, Error> {
+) -> Result<std::sync::Arc<Organisation>, Error> {
     can(&current.user, Action::ConfigureDocuments, Target::Org(id))?;
     readable(state, current, id).await
 }

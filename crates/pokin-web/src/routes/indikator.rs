@@ -174,7 +174,7 @@ pub async fn page(
     let records: Vec<RealisationRecord> = state.store.indicator_realisations(id, &key).await?;
 
     // Years: the Renstra's (or the five up to this year), plus any with targets or values.
-    let mut years: BTreeSet<i32> = renstra_years(org, this_year).into_iter().collect();
+    let mut years: BTreeSet<i32> = renstra_years(org.renstra, this_year).into_iter().collect();
     years.extend(indicator.targets.keys().copied());
     years.extend(records.iter().map(|r| r.period.year));
 

@@ -16,6 +16,7 @@ pub mod tokens;
 pub mod users;
 // Capaian dashboards
 pub mod api_capaian;
+pub mod daerah; // the region-wide dashboard
 pub mod dasbor;
 pub mod indikator;
 // Realisation workflow
@@ -557,6 +558,7 @@ fn routes() -> Routes {
     // (end of Realisation workflow)
     // Capaian dashboards
     .get("/dasbor", LOGGED_IN, dasbor::mine)
+    .get("/dasbor/daerah", LOGGED_IN, daerah::page)
     .get("/organisasi/{id}/dasbor", READ, dasbor::page)
     .get(
         "/organisasi/{id}/indikator/{unit}/{code}",

@@ -11,7 +11,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use pokin_domain::{Organisation, Unit, UnitKey, check, format};
-use pokin_store::OrgSummary;
+use crate::cache::OrgSnapshot;
+use pokin_store::{OrgSummary, User};
+use std::sync::Arc;
 
 #[derive(Template)]
 #[template(path = "organisations.html")]
@@ -43,18 +45,26 @@ pub(crate) async fn readable(
     state: &AppState,
     current: &CurrentUser,
     id: i64,
-) -> Result<Organisation, Error> {
-    can(&current.user, Action::Read, Target::Org(id))?;
-    state
-        .store
-        .load_organisation(id)
-        .await
-        .map_err(|e| match e {
-            pokin_store::StoreError::NotFound(_) => {
-                Error::not_found(format!("Organisasi dengan id {id} tidak ada."))
-            }
-            other => other.into(),
-        })
+) -> Result<Arc<Organisation>, Error> {
+    Ok(readable_snapshot(state, &current.user, id).await?.1)
+}
+
+/// [`readable`], with the snapshot of the organisation's data it was read from (for the rest of
+/// what a page computes from the same revision, [`crate::cache`]).
+pub(crate) async fn readable_snapshot(
+    state: &AppState,
+    user: &User,
+    id: i64,
+) -> Result<(OrgSnapshot, Arc<Organisation>), Error> {
+    can(user, Action::Read, Target::Org(id))?;
+    let snap = state.cache.snapshot(&state.store, id).await?;
+    let org = snap.organisation().await.map_err(|e| match e {
+        pokin_store::StoreError::NotFound(_) => {
+            Error::not_found(format!("Organisasi dengan id {id} tidak ada."))
+        }
+        other => other.into(),
+    })?;
+    Ok((snap, org))
 }
 
 /// A unit in the overview's indented list.

@@ -20,7 +20,9 @@
 //! An objective's or indicator's details also show its capaian for `tahun`/`triwulan` (the page
 //! passes its own; default: this year), with a link to the indicator's page.
 
-use super::organisations::readable;
+use super::organisations::{readable, readable_snapshot};
+use crate::cache::OrgSnapshot;
+use std::sync::Arc;
 use super::organisations::{IndicatorView, LinkView, indicator_view, link};
 use crate::auth::CurrentUser;
 use crate::permission::{Action, Target, can};
@@ -117,11 +119,16 @@ async fn prepare(
     current: &CurrentUser,
     id: i64,
     q: &Query,
-) -> Result<(Organisation, PohonOptions, Option<Heat>), Error> {
+) -> Result<Prepared, Error> {
     if !q.heat() {
-        let org = readable(state, current, id).await?;
+        let (snap, org) = readable_snapshot(state, &current.user, id).await?;
         let opts = q.options(&org);
-        return Ok((org, opts, None));
+        return Ok(Prepared {
+            snap,
+            org,
+            opts,
+            heat: None,
+        });
     }
     let choice = q.span()?;
     let c = OrgCapaian::load(state, &current.user, id, choice).await?;
@@ -133,7 +140,28 @@ async fn prepare(
         choice,
         legend: legend_in(bands, predicate_tint),
     };
-    Ok((c.org, opts, Some(heat)))
+    Ok(Prepared {
+        snap: c.snapshot().clone(),
+        org: c.org,
+        opts,
+        heat: Some(heat),
+    })
+}
+
+/// What a diagram is drawn from.
+struct Prepared {
+    snap: OrgSnapshot,
+    org: Arc<Organisation>,
+    opts: PohonOptions,
+    heat: Option<Heat>,
+}
+
+impl Prepared {
+    /// The diagram as SVG, drawn once per revision of the organisation's data and options.
+    fn svg(&self) -> Arc<String> {
+        let key = format!("pohon.svg:{:?}", self.opts);
+        self.snap.memo(&key, || render_svg(&self.org, &self.opts))
+    }
 }
 
 /// `GET /pohon`: the diagram of the user's own organisation (or of the only one an admin has).
@@ -203,8 +231,11 @@ pub async fn page(
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, Error> {
     let q = Query::parse(raw);
-    let (org, opts, heat) = prepare(&state, &current, id, &q).await?;
-    let svg = without_style(render_svg(&org, &opts));
+    let prepared = prepare(&state, &current, id, &q).await?;
+    let svg = without_style(&prepared.svg());
+    let Prepared {
+        org, opts, heat, ..
+    } = prepared;
     let has_children = |u: &Unit| org.children(Some(&u.key)).next().is_some();
     let collapsible = org
         .units
@@ -240,7 +271,7 @@ pub async fn page(
         heat_label: heat.as_ref().map(|h| h.choice.label()),
         span_form: SpanForm::new(
             format!("/organisasi/{id}/pohon"),
-            &org,
+            org.renstra,
             heat.as_ref().map_or(
                 SpanChoice {
                     year: chrono::Datelike::year(&today()),
@@ -254,13 +285,13 @@ pub async fn page(
 }
 
 /// The SVG without its `<style>` element, for inlining into a page.
-fn without_style(mut svg: String) -> String {
-    if let (Some(start), Some(end)) = (svg.find("<style>"), svg.find("</style>"))
-        && start < end
-    {
-        svg.replace_range(start..end + "</style>".len(), "");
+fn without_style(svg: &str) -> String {
+    match (svg.find("<style>"), svg.find("</style>")) {
+        (Some(start), Some(end)) if start < end => {
+            [&svg[..start], &svg[end + "</style>".len()..]].concat()
+        }
+        _ => svg.to_owned(),
     }
-    svg
 }
 
 /// `GET /organisasi/{id}/pohon.svg`.
@@ -281,8 +312,9 @@ pub(crate) async fn svg_response(
     raw: Option<String>,
 ) -> Result<Response, Error> {
     let q = Query::parse(raw);
-    let (org, opts, _) = prepare(state, current, id, &q).await?;
-    let body = render_svg(&org, &opts);
+    let prepared = prepare(state, current, id, &q).await?;
+    let body = prepared.svg().as_str().to_owned();
+    let org = prepared.org;
     let mut response = (
         [
             (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
@@ -312,7 +344,9 @@ pub async fn pdf(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Error> {
     let q = Query::parse(raw);
-    let (org, opts, heat) = prepare(&state, &current, id, &q).await?;
+    let Prepared {
+        org, opts, heat, ..
+    } = prepare(&state, &current, id, &q).await?;
     let suffix = heat
         .as_ref()
         .map_or_else(String::new, |h| format!("-capaian-{}", h.choice.year));

@@ -1,0 +1,236 @@
+//! What the pages compute from an organisation's data, kept between requests and dropped the
+//! moment the data changes.
+//!
+//! Every committed change to an organisation raises its **revision** in the store
+//! ([`pokin_store::Store::revision`], bumped in the same transaction as the change and its audit
+//! record), so a request first reads the revision (one indexed query) and then uses only what was
+//! cached under that same revision: the tree, the measurement settings, a year's measurements,
+//! the capaian of a year and span, and whatever else a page derives from them (the diagram's SVG,
+//! the reporting state of every indicator). Invalidation is
+//! therefore exact, also across processes sharing one PostgreSQL: a change is visible on the very
+//! next request, and nothing is recomputed while nothing changed.
+//!
+//! Values are loaded *after* the revision was read, so a value is never older than the revision
+//! it is filed under; if a change lands in between, the value is newer than its revision says and
+//! the next request, seeing the raised revision, loads again.
+//!
+//! Memory is bounded: at most [`MAX_ORGS`] organisations (the least recently used is dropped) and
+//! [`MAX_PER_KIND`] years, spans or other values per organisation.
+
+use crate::Error;
+use pokin_domain::Organisation;
+use pokin_domain::measure::{MeasureSettings, OrganisationMeasure, Span};
+use pokin_store::{Store, StoreError, YearMeasurements};
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Organisations kept at most (a kabupaten has ~40; a national deployment keeps the busiest).
+pub(crate) const MAX_ORGS: usize = 512;
+/// Years, spans or other values kept per organisation at most.
+pub(crate) const MAX_PER_KIND: usize = 32;
+
+/// The cache shared by every request of one server.
+#[derive(Default)]
+pub struct OrgCache {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    tick: u64,
+    orgs: HashMap<i64, Entry>,
+}
+
+struct Entry {
+    revision: i64,
+    used: u64,
+    org: Option<Arc<Organisation>>,
+    settings: Option<Arc<MeasureSettings>>,
+    years: HashMap<i32, Arc<YearMeasurements>>,
+    measures: HashMap<(i32, Span), Arc<OrganisationMeasure>>,
+    /// Anything else computed from this revision, by a key naming what else it depends on.
+    memos: HashMap<String, Arc<dyn Any + Send + Sync>>,
+}
+
+impl Entry {
+    fn new(revision: i64) -> Entry {
+        Entry {
+            revision,
+            used: 0,
+            org: None,
+            settings: None,
+            years: HashMap::new(),
+            measures: HashMap::new(),
+            memos: HashMap::new(),
+        }
+    }
+}
+
+/// Inserts into a per-organisation map, emptying it first when full.
+fn bounded_insert<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: V) {
+    if map.len() >= MAX_PER_KIND && !map.contains_key(&key) {
+        map.clear();
+    }
+    map.insert(key, value);
+}
+
+/// One organisation's data at one revision: the handle through which a request reads it.
+#[derive(Clone)]
+pub(crate) struct OrgSnapshot {
+    cache: Arc<OrgCache>,
+    store: Store,
+    pub id: i64,
+    pub revision: i64,
+}
+
+impl OrgCache {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The snapshot of organisation `id` at its current revision (one query).
+    pub(crate) async fn snapshot(
+        self: &Arc<Self>,
+        store: &Store,
+        id: i64,
+    ) -> Result<OrgSnapshot, Error> {
+        let revision = store.revision(id).await?;
+        Ok(self.at(store, id, revision))
+    }
+
+    /// Snapshots of several organisations with one query for all their revisions.
+    pub(crate) async fn snapshots(
+        self: &Arc<Self>,
+        store: &Store,
+        ids: &[i64],
+    ) -> Result<Vec<OrgSnapshot>, Error> {
+        let revisions = store.revisions().await?;
+        Ok(ids
+            .iter()
+            .map(|id| self.at(store, *id, revisions.get(id).copied().unwrap_or(0)))
+            .collect())
+    }
+
+    fn at(self: &Arc<Self>, store: &Store, id: i64, revision: i64) -> OrgSnapshot {
+        OrgSnapshot {
+            cache: self.clone(),
+            store: store.clone(),
+            id,
+            revision,
+        }
+    }
+
+    /// How many organisations are cached (for tests and diagnostics).
+    pub fn len(&self) -> usize {
+        self.lock().orgs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl OrgSnapshot {
+    /// Reads from this revision's entry, if the cache holds that revision.
+    fn get<T>(&self, f: impl FnOnce(&Entry) -> Option<T>) -> Option<T> {
+        let mut inner = self.cache.lock();
+        inner.tick += 1;
+        let tick = inner.tick;
+        let entry = inner.orgs.get_mut(&self.id)?;
+        if entry.revision != self.revision {
+            return None;
+        }
+        entry.used = tick;
+        f(entry)
+    }
+
+    /// Files a value under this revision: replaces an entry of an older revision, leaves one of
+    /// a newer revision alone (this value may be older than it).
+    fn put(&self, f: impl FnOnce(&mut Entry)) {
+        let mut inner = self.cache.lock();
+        inner.tick += 1;
+        let tick = inner.tick;
+        if !inner.orgs.contains_key(&self.id) && inner.orgs.len() >= MAX_ORGS {
+            let oldest = inner.orgs.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| *k);
+            if let Some(k) = oldest {
+                inner.orgs.remove(&k);
+            }
+        }
+        let entry = inner
+            .orgs
+            .entry(self.id)
+            .or_insert_with(|| Entry::new(self.revision));
+        if entry.revision < self.revision {
+            *entry = Entry::new(self.revision);
+        }
+        if entry.revision == self.revision {
+            entry.used = tick;
+            f(entry);
+        }
+    }
+
+    /// The organisation's tree.
+    pub(crate) async fn organisation(&self) -> Result<Arc<Organisation>, StoreError> {
+        if let Some(org) = self.get(|e| e.org.clone()) {
+            return Ok(org);
+        }
+        let org = Arc::new(self.store.load_organisation(self.id).await?);
+        self.put(|e| e.org = Some(org.clone()));
+        Ok(org)
+    }
+
+    /// Its predicate bands and ceiling.
+    pub(crate) async fn settings(&self) -> Result<Arc<MeasureSettings>, StoreError> {
+        if let Some(s) = self.get(|e| e.settings.clone()) {
+            return Ok(s);
+        }
+        let s = Arc::new(self.store.measure_settings(self.id).await?);
+        self.put(|e| e.settings = Some(s.clone()));
+        Ok(s)
+    }
+
+    /// A year's measurements.
+    pub(crate) async fn year(&self, year: i32) -> Result<Arc<YearMeasurements>, StoreError> {
+        if let Some(y) = self.get(|e| e.years.get(&year).cloned()) {
+            return Ok(y);
+        }
+        let y = Arc::new(self.store.year_measurements(self.id, year).await?);
+        self.put(|e| bounded_insert(&mut e.years, year, y.clone()));
+        Ok(y)
+    }
+
+    /// The cached capaian of `year` and `span`, if any.
+    pub(crate) fn cached_measure(&self, year: i32, span: Span) -> Option<Arc<OrganisationMeasure>> {
+        self.get(|e| e.measures.get(&(year, span)).cloned())
+    }
+
+    /// Files the capaian of `year` and `span`.
+    pub(crate) fn keep_measure(&self, year: i32, span: Span, m: Arc<OrganisationMeasure>) {
+        self.put(|e| bounded_insert(&mut e.measures, (year, span), m));
+    }
+
+    /// The value kept under `key` for this revision, if any and of type `T`.
+    pub(crate) fn cached<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
+        self.get(|e| e.memos.get(key).cloned())
+            .and_then(|v| v.downcast::<T>().ok())
+    }
+
+    /// Keeps `value` under `key` for this revision (for values computed asynchronously; see
+    /// [`OrgSnapshot::memo`]).
+    pub(crate) fn keep<T: Any + Send + Sync>(&self, key: &str, value: T) -> Arc<T> {
+        let v = Arc::new(value);
+        let stored: Arc<dyn Any + Send + Sync> = v.clone();
+        self.put(|e| bounded_insert(&mut e.memos, key.to_owned(), stored));
+        v
+    }
+
+    /// A value computed from this revision's data by `make` (`key` must name everything else it
+    /// depends on, and one key always holds one type), computed when not cached.
+    pub(crate) fn memo<T: Any + Send + Sync>(&self, key: &str, make: impl FnOnce() -> T) -> Arc<T> {
+        match self.cached(key) {
+            Some(v) => v,
+            None => self.keep(key, make()),
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The region-wide dashboard, `GET /dasbor/daerah?tahun=Y[&triwulan=Q]`: every organisation
+//! the user may read (a kabupaten's ~40 dinas, badan and kecamatan for an admin), each with its
+//! capaian, predicate and reporting state for the reporting quarter, a chart of the
+//! organisations by capaian and the region's totals.
+//!
+//! Each organisation's numbers are its own dashboard's ([`OrgCapaian`], with its own predicate
+//! bands and ceiling), read through the cache: one query for all revisions, and nothing
+//! recomputed for an organisation whose data did not change.
+
+use super::dasbor::{SpanForm, SpanQuery};
+use crate::auth::CurrentUser;
+use crate::capaian::{CapaianView, OrgCapaian, ReportingCounts, legend, today};
+use crate::permission::{Action, Target, can};
+use crate::views::{Layout, render};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use pokin_docs::chart::{BarChart, BarItem, bar_chart, predicate_colour, predicate_legend};
+use pokin_domain::capaian::PredicateBands;
+use pokin_domain::{Organisation, format};
+
+struct OrgRow {
+    id: i64,
+    name: String,
+    view: CapaianView,
+    coverage: String,
+    counts: ReportingCounts,
+    /// `75,0%` of the indicators reported (submitted or verified).
+    reported: String,
+    demo: bool,
+}
+
+#[derive(Template)]
+#[template(path = "daerah.html")]
+struct DaerahPage {
+    layout: Layout,
+    form: SpanForm,
+    /// `tahun=2026[&triwulan=2]`, for the links to each organisation's dashboard.
+    query: String,
+    label: String,
+    reporting_label: String,
+    rows: Vec<OrgRow>,
+    chart: String,
+    /// The mean of the organisations' capaian, each capped at its own ceiling.
+    mean: String,
+    counted: usize,
+    totals: ReportingCounts,
+    reported: String,
+    legend: Vec<(String, String, String)>,
+}
+
+/// `GET /dasbor/daerah`.
+pub async fn page(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(q): Query<SpanQuery>,
+) -> Result<Html<String>, Error> {
+    let choice = q.choice()?;
+    let today = today();
+    let rq = choice.reporting_quarter(today);
+    let label = choice.label();
+    let ids: Vec<i64> = state
+        .store
+        .organisations()
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .filter(|id| can(&current.user, Action::Read, Target::Org(*id)).is_ok())
+        .collect();
+    let snapshots = state.cache.snapshots(&state.store, &ids).await?;
+    let mut rows = Vec::new();
+    let mut items = Vec::new();
+    let mut totals = ReportingCounts::default();
+    let mut values = Vec::new();
+    let mut form_org: Option<std::sync::Arc<Organisation>> = None;
+    for snap in snapshots {
+        let org = match snap.organisation().await {
+            Ok(org) => org,
+            // Deleted between the list and now.
+            Err(pokin_store::StoreError::NotFound(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let id = snap.id;
+        let c = OrgCapaian::of(snap, org, choice).await?;
+        let overall = c.measure.roll_up.overall();
+        let bands = c.bands();
+        let ceiling = c.settings.ceiling;
+        if let Some(v) = overall.capaian.numeric(ceiling) {
+            values.push(v);
+        }
+        let counts = *c.reporting_counts(rq);
+        totals.total += counts.total;
+        totals.verified += counts.verified;
+        totals.waiting += counts.waiting;
+        totals.unreported += counts.unreported;
+        let mut item = BarItem::from_capaian(c.org.name.clone(), &overall.capaian, bands, ceiling);
+        item.href = Some(format!("/organisasi/{id}/dasbor?{}", choice.query()));
+        items.push(item);
+        rows.push(OrgRow {
+            id,
+            name: c.org.name.clone(),
+            view: CapaianView::new(&overall.capaian, bands),
+            coverage: overall.coverage("unit"),
+            counts,
+            reported: share(counts.verified + counts.waiting, counts.total),
+            demo: c.org.demo,
+        });
+        form_org.get_or_insert_with(|| c.org.clone());
+    }
+    // Highest capaian first; unreported last.
+    items.sort_by(|a, b| {
+        b.value
+            .unwrap_or(f64::NEG_INFINITY)
+            .total_cmp(&a.value.unwrap_or(f64::NEG_INFINITY))
+    });
+    let bands = PredicateBands::default();
+    let chart = bar_chart(&BarChart {
+        title: format!("Capaian per organisasi · {label}"),
+        items,
+        ceiling: 120.0,
+        legend: predicate_legend(&bands, predicate_colour),
+    });
+    let mean = if values.is_empty() {
+        "—".to_owned()
+    } else {
+        format!(
+            "{}%",
+            format::number(values.iter().sum::<f64>() / values.len() as f64, 2)
+        )
+    };
+    let form = SpanForm::new(
+        "/dasbor/daerah".into(),
+        form_org.as_ref().and_then(|o| o.renstra),
+        choice,
+    );
+    render(&DaerahPage {
+        layout: Layout::for_user(&current, "Dasbor daerah".to_owned(), "dasbor"),
+        form,
+        reporting_label: format!(
+            "{} {}",
+            pokin_domain::capaian::Periodisation::Triwulan.label(usize::from(rq)),
+            choice.year
+        ),
+        query: choice.query(),
+        label,
+        counted: values.len(),
+        mean,
+        reported: share(totals.verified + totals.waiting, totals.total),
+        totals,
+        rows,
+        chart,
+        legend: legend(&bands),
+    })
+}
+
+/// `part` of `whole` as a percentage, `—` when there is no whole.
+fn share(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        "—".into()
+    } else {
+        format!("{}%", format::number(part as f64 * 100.0 / whole as f64, 1))
+    }
+}
