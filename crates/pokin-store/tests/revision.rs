@@ -61,7 +61,12 @@ async fn every_change_and_only_a_change_raises_the_revision() {
         let all = s.revisions().await.expect("revisions");
         assert_eq!(all.get(&a), Some(&(ra + 2)), "{}", db.label);
         assert_eq!(all.get(&b), Some(&rb), "{}", db.label);
-        assert_eq!(s.revision(i64::MAX).await.unwrap(), 0, "{}: never changed", db.label);
+        assert_eq!(
+            s.revision(i64::MAX).await.unwrap(),
+            0,
+            "{}: never changed",
+            db.label
+        );
     }
 }
 

@@ -40,6 +40,9 @@ pub struct OrgCache {
 struct Inner {
     tick: u64,
     orgs: HashMap<i64, Entry>,
+    /// Texts computed from several organisations (the region-wide dashboard), with the
+    /// revisions they were computed from.
+    combined: HashMap<String, (Vec<(i64, i64)>, Arc<String>)>,
 }
 
 struct Entry {
@@ -121,6 +124,25 @@ impl OrgCache {
         }
     }
 
+    /// The text kept under `key` for exactly these organisations at these revisions.
+    pub(crate) fn combined(&self, key: &str, snaps: &[OrgSnapshot]) -> Option<Arc<String>> {
+        let inner = self.lock();
+        let (revisions, text) = inner.combined.get(key)?;
+        let same = revisions.len() == snaps.len()
+            && revisions
+                .iter()
+                .zip(snaps)
+                .all(|(r, s)| *r == (s.id, s.revision));
+        same.then(|| text.clone())
+    }
+
+    /// Keeps a text computed from these organisations at these revisions.
+    pub(crate) fn keep_combined(&self, key: &str, snaps: &[OrgSnapshot], text: Arc<String>) {
+        let revisions = snaps.iter().map(|s| (s.id, s.revision)).collect();
+        let mut inner = self.lock();
+        bounded_insert(&mut inner.combined, key.to_owned(), (revisions, text));
+    }
+
     /// How many organisations are cached (for tests and diagnostics).
     pub fn len(&self) -> usize {
         self.lock().orgs.len()
@@ -152,7 +174,11 @@ impl OrgSnapshot {
         inner.tick += 1;
         let tick = inner.tick;
         if !inner.orgs.contains_key(&self.id) && inner.orgs.len() >= MAX_ORGS {
-            let oldest = inner.orgs.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| *k);
+            let oldest = inner
+                .orgs
+                .iter()
+                .min_by_key(|(_, e)| e.used)
+                .map(|(k, _)| *k);
             if let Some(k) = oldest {
                 inner.orgs.remove(&k);
             }

@@ -65,6 +65,18 @@ impl Layout {
     }
 }
 
+/// A page whose content was rendered before (and cached with the data it shows,
+/// [`crate::cache`]): only the layout around it — the user's name, navigation and CSRF token —
+/// is rendered per request.
+#[derive(Template)]
+#[template(path = "cached.html")]
+pub(crate) struct CachedPage {
+    pub layout: Layout,
+    /// A script the page needs (`/aset/…`), loaded in the head.
+    pub script: Option<&'static str>,
+    pub body: std::sync::Arc<String>,
+}
+
 /// Renders a template as an HTML response.
 pub fn render<T: Template>(t: &T) -> Result<Html<String>, crate::Error> {
     Ok(Html(t.render()?))

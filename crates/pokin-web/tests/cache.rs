@@ -72,7 +72,12 @@ async fn verified(t: &TestApp, unit: &str, c: &str, period: Period, value: f64) 
 fn text_of(body: &str, id: &str) -> String {
     let marker = format!("id=\"{id}\">");
     let start = body.find(&marker).unwrap_or_else(|| panic!("no #{id}")) + marker.len();
-    body[start..].split('<').next().unwrap_or_default().trim().to_owned()
+    body[start..]
+        .split('<')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -88,7 +93,10 @@ async fn a_change_is_visible_on_the_next_request() {
         for _ in 0..2 {
             let page = t.get(&dasbor, Some(&s)).await;
             assert_eq!(page.status, 200, "{}", page.body);
-            assert_eq!(text_of(&page.body, "capaian-organisasi"), "belum dilaporkan");
+            assert_eq!(
+                text_of(&page.body, "capaian-organisasi"),
+                "belum dilaporkan"
+            );
             let svg = t.get(&svg, Some(&s)).await.body;
             assert!(svg.contains("Sekretariat"), "{svg}");
             let region = t.get(daerah, Some(&s)).await;
@@ -106,11 +114,8 @@ async fn a_change_is_visible_on_the_next_request() {
         assert!(!page.contains("Cukup"), "default bands have no 'Cukup'");
 
         // New predicate bands: the same 75,79 % is now "Cukup".
-        let bands = PredicateBands::new(vec![
-            Band::new("Istimewa", 95.0),
-            Band::new("Cukup", 0.0),
-        ])
-        .expect("bands");
+        let bands = PredicateBands::new(vec![Band::new("Istimewa", 95.0), Band::new("Cukup", 0.0)])
+            .expect("bands");
         let settings = MeasureSettings {
             bands,
             ..MeasureSettings::default()
@@ -132,11 +137,7 @@ async fn a_change_is_visible_on_the_next_request() {
         // A change in another organisation leaves this one's pages cached: the next request
         // costs only the session and the revision.
         t.store
-            .import_organisation(
-                "tester",
-                &org("Dinas Lain Lagi"),
-                ImportMode::Replace,
-            )
+            .import_organisation("tester", &org("Dinas Lain Lagi"), ImportMode::Replace)
             .await
             .expect("other");
         t.get(&dasbor, Some(&s)).await;
@@ -236,18 +237,37 @@ async fn the_region_page_shows_only_what_the_user_may_read() {
     for t in setups().await {
         let admin = t.login("admin").await;
         let list = t.get("/organisasi", Some(&admin)).await.body;
-        assert!(list.contains("href=\"/dasbor/daerah\""), "linked from the list");
+        assert!(
+            list.contains("href=\"/dasbor/daerah\""),
+            "linked from the list"
+        );
         let all = t.get("/dasbor/daerah", Some(&admin)).await;
         assert_eq!(all.status, 200, "{}", all.body);
-        assert!(all.body.contains("Dinas Lain"), "admin sees every organisation");
+        assert!(
+            all.body.contains("Dinas Lain"),
+            "admin sees every organisation"
+        );
         assert!(all.body.contains(&format!("/organisasi/{}/dasbor", t.org)));
-        let own = t.get("/dasbor/daerah", Some(&t.login("perencana").await)).await;
+        let own = t
+            .get("/dasbor/daerah", Some(&t.login("perencana").await))
+            .await;
         assert_eq!(own.status, 200, "{}", own.body);
-        assert!(!own.body.contains("Dinas Lain"), "only the user's organisation");
+        assert!(
+            !own.body.contains("Dinas Lain"),
+            "only the user's organisation"
+        );
         assert!(own.body.contains(&format!("/organisasi/{}/dasbor", t.org)));
         let bad = t.get("/dasbor/daerah?tahun=abc", Some(&admin)).await;
         assert_eq!(bad.status, 422);
-        assert!(bad.body.contains("Tahun &#39;abc&#39; tidak sah"), "{}", bad.body);
-        assert_eq!(t.get("/dasbor/daerah", None).await.status, 303, "login first");
+        assert!(
+            bad.body.contains("Tahun &#39;abc&#39; tidak sah"),
+            "{}",
+            bad.body
+        );
+        assert_eq!(
+            t.get("/dasbor/daerah", None).await.status,
+            303,
+            "login first"
+        );
     }
 }

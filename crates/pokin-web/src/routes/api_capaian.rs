@@ -5,10 +5,13 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::capaian::OrgCapaian;
+use crate::capaian::SpanChoice;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::routes::dasbor::SpanQuery;
-use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use pokin_domain::TargetValue;
 use pokin_domain::capaian::{Capaian, Ceiling, PredicateBands, Realisation};
 use pokin_domain::format;
@@ -154,9 +157,27 @@ pub async fn capaian(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Query(q): Query<SpanQuery>,
-) -> Result<Json<CapaianReport>, ApiError> {
+) -> Result<Response, ApiError> {
     let choice = q.choice()?;
     let c = OrgCapaian::load(&state, &user, id, choice).await?;
+    // The same JSON for everyone who may read it: serialised once per revision of the data.
+    let json = c.memo(&format!("api.capaian:{}", choice.query()), || {
+        serde_json::to_vec(&report(&c, id, choice))
+            .map(Bytes::from)
+            .map_err(|e| e.to_string())
+    });
+    match json.as_ref() {
+        Ok(bytes) => {
+            Ok(([(header::CONTENT_TYPE, "application/json")], bytes.clone()).into_response())
+        }
+        Err(e) => {
+            Err(crate::Error::Internal(format!("laporan capaian tidak dapat dibuat ({e}).")).into())
+        }
+    }
+}
+
+/// The report of [`capaian`].
+fn report(c: &OrgCapaian, id: i64, choice: SpanChoice) -> CapaianReport {
     let bands = c.bands();
     let ceiling = c.settings.ceiling;
     let m = &c.measure;
@@ -217,7 +238,7 @@ pub async fn capaian(
         })
         .collect();
     let all = m.roll_up.overall();
-    Ok(Json(CapaianReport {
+    CapaianReport {
         id,
         name: c.org.name.clone(),
         tahun: choice.year,
@@ -226,7 +247,7 @@ pub async fn capaian(
         batas_atas: ceiling.get(),
         capaian: body(&all.capaian),
         units,
-    }))
+    }
 }
 
 /// The endpoint above, merged into the main OpenAPI document by `api::openapi_json`.

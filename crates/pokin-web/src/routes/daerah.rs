@@ -9,9 +9,10 @@
 
 use super::dasbor::{SpanForm, SpanQuery};
 use crate::auth::CurrentUser;
-use crate::capaian::{CapaianView, OrgCapaian, ReportingCounts, legend, today};
+use crate::cache::OrgSnapshot;
+use crate::capaian::{CapaianView, OrgCapaian, ReportingCounts, SpanChoice, legend, today};
 use crate::permission::{Action, Target, can};
-use crate::views::{Layout, render};
+use crate::views::{CachedPage, Layout, render};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -32,9 +33,8 @@ struct OrgRow {
 }
 
 #[derive(Template)]
-#[template(path = "daerah.html")]
+#[template(path = "daerah_body.html")]
 struct DaerahPage {
-    layout: Layout,
     form: SpanForm,
     /// `tahun=2026[&triwulan=2]`, for the links to each organisation's dashboard.
     query: String,
@@ -59,7 +59,6 @@ pub async fn page(
     let choice = q.choice()?;
     let today = today();
     let rq = choice.reporting_quarter(today);
-    let label = choice.label();
     let ids: Vec<i64> = state
         .store
         .organisations()
@@ -69,6 +68,25 @@ pub async fn page(
         .filter(|id| can(&current.user, Action::Read, Target::Org(*id)).is_ok())
         .collect();
     let snapshots = state.cache.snapshots(&state.store, &ids).await?;
+    let key = format!("daerah:{}:{today}", choice.query());
+    let body = match state.cache.combined(&key, &snapshots) {
+        Some(body) => body,
+        None => {
+            let body = std::sync::Arc::new(body(snapshots.clone(), choice, rq).await?);
+            state.cache.keep_combined(&key, &snapshots, body.clone());
+            body
+        }
+    };
+    render(&CachedPage {
+        layout: Layout::for_user(&current, "Dasbor daerah".to_owned(), "dasbor"),
+        script: None,
+        body,
+    })
+}
+
+/// The page's content for these organisations.
+async fn body(snapshots: Vec<OrgSnapshot>, choice: SpanChoice, rq: u8) -> Result<String, Error> {
+    let label = choice.label();
     let mut rows = Vec::new();
     let mut items = Vec::new();
     let mut totals = ReportingCounts::default();
@@ -134,8 +152,7 @@ pub async fn page(
         form_org.as_ref().and_then(|o| o.renstra),
         choice,
     );
-    render(&DaerahPage {
-        layout: Layout::for_user(&current, "Dasbor daerah".to_owned(), "dasbor"),
+    Ok(DaerahPage {
         form,
         reporting_label: format!(
             "{} {}",
@@ -151,7 +168,8 @@ pub async fn page(
         rows,
         chart,
         legend: legend(&bands),
-    })
+    }
+    .render()?)
 }
 
 /// `part` of `whole` as a percentage, `—` when there is no whole.

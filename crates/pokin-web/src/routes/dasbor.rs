@@ -10,11 +10,11 @@
 
 use crate::auth::CurrentUser;
 use crate::capaian::{
-    self, CapaianView, OrgCapaian, Reporting, ReportingCounts, SpanChoice, legend, overdue, quarter_deadline,
-    renstra_years, reporting, today,
+    self, CapaianView, OrgCapaian, Reporting, ReportingCounts, SpanChoice, legend, overdue,
+    quarter_deadline, renstra_years, reporting, today,
 };
 use crate::permission::{Action, Target, can};
-use crate::views::{Layout, render};
+use crate::views::{CachedPage, Layout, render};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -127,10 +127,11 @@ struct LagRow {
     indicators: Vec<LagIndicator>,
 }
 
+/// The dashboard's content (without the layout): the same for every user who may see it on
+/// the same day, so it is rendered once per revision of the data ([`crate::cache`]).
 #[derive(Template)]
-#[template(path = "dasbor.html")]
+#[template(path = "dasbor_body.html")]
 struct DasborPage {
-    layout: Layout,
     id: i64,
     name: String,
     demo: bool,
@@ -182,6 +183,34 @@ pub async fn page(
     let choice = q.choice()?;
     let c = OrgCapaian::load(&state, &current.user, id, choice).await?;
     let today = today();
+    let can_settings = can(&current.user, Action::ConfigureCapaian, Target::Org(id)).is_ok();
+    let key = format!("dasbor:{}:{today}:{can_settings}", choice.query());
+    let body = match c.snapshot().cached::<String>(&key) {
+        Some(body) => body,
+        None => c
+            .snapshot()
+            .keep(&key, body(&state, &c, today, can_settings).await?),
+    };
+    render(&CachedPage {
+        layout: Layout::for_user(
+            &current,
+            format!("Dasbor capaian · {}", c.org.name),
+            "dasbor",
+        ),
+        script: None,
+        body,
+    })
+}
+
+/// The dashboard's content for `today`.
+async fn body(
+    state: &AppState,
+    c: &OrgCapaian,
+    today: chrono::NaiveDate,
+    can_settings: bool,
+) -> Result<String, Error> {
+    let choice = c.choice;
+    let id = c.snapshot().id;
     let bands = c.bands();
     let levels = bands.bands().len();
     let ceiling = c.settings.ceiling;
@@ -372,7 +401,7 @@ pub async fn page(
         } else if y == choice.year && choice.quarter.is_none() {
             Some(overall.clone())
         } else {
-            Some(c.other_year(&state, y, Span::Year).await?.roll_up.overall())
+            Some(c.other_year(state, y, Span::Year).await?.roll_up.overall())
         };
         year_points.push(value.as_ref().and_then(|r| r.capaian.numeric(ceiling)));
         years.push(PointRow {
@@ -394,8 +423,7 @@ pub async fn page(
 
     let reporting_label =
         Periodisation::Triwulan.label(usize::from(rq)) + " " + &choice.year.to_string();
-    render(&DasborPage {
-        layout: Layout::for_user(&current, format!("Dasbor capaian · {}", org.name), "dasbor"),
+    Ok(DasborPage {
         id,
         name: org.name.clone(),
         demo: org.demo,
@@ -421,9 +449,10 @@ pub async fn page(
         lagging,
         legend: legend(bands),
         ceiling: format::number_trimmed(ceiling.get(), 2),
-        can_settings: can(&current.user, Action::ConfigureCapaian, Target::Org(id)).is_ok(),
+        can_settings,
         label,
-    })
+    }
+    .render()?)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 
 use super::realisasi::units_in_order;
 use crate::auth::CurrentUser;
+use crate::cache::OrgSnapshot;
 use crate::permission::{Action, Target, can};
 use crate::views::{Layout, render};
 use crate::{AppState, Error};
@@ -11,7 +12,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use pokin_domain::{Organisation, Unit, UnitKey, check, format};
-use crate::cache::OrgSnapshot;
 use pokin_store::{OrgSummary, User};
 use std::sync::Arc;
 

@@ -20,19 +20,19 @@
 //! An objective's or indicator's details also show its capaian for `tahun`/`triwulan` (the page
 //! passes its own; default: this year), with a link to the indicator's page.
 
-use super::organisations::{readable, readable_snapshot};
-use crate::cache::OrgSnapshot;
-use std::sync::Arc;
 use super::organisations::{IndicatorView, LinkView, indicator_view, link};
+use super::organisations::{readable, readable_snapshot};
 use crate::auth::CurrentUser;
+use crate::cache::OrgSnapshot;
 use crate::permission::{Action, Target, can};
-use crate::views::{Layout, render};
+use crate::views::{CachedPage, Layout, render};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use pokin_docs::pohon::{PohonOptions, render_svg};
+use std::sync::Arc;
 // Capaian dashboards: the heat tree.
 use crate::capaian::{CapaianView, OrgCapaian, SpanChoice, legend_in, today};
 use crate::routes::dasbor::SpanForm;
@@ -198,10 +198,10 @@ pub(crate) async fn own_organisation(
     Ok(id)
 }
 
+/// The page's content (without the layout), rendered once per revision, options and search.
 #[derive(Template)]
-#[template(path = "pohon.html")]
+#[template(path = "pohon_body.html")]
 struct PohonPage {
-    layout: Layout,
     id: i64,
     name: String,
     demo: bool,
@@ -232,6 +232,46 @@ pub async fn page(
 ) -> Result<Html<String>, Error> {
     let q = Query::parse(raw);
     let prepared = prepare(&state, &current, id, &q).await?;
+    let search: String = q
+        .get("cari")
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    let heat_query = prepared.heat.as_ref().map_or_else(String::new, |h| {
+        format!("warna=capaian&{}", h.choice.query())
+    });
+    let key = format!(
+        "pohon.page:{:?}:{search:?}:{heat_query}:{}",
+        prepared.opts,
+        today()
+    );
+    let layout = Layout::for_user(
+        &current,
+        format!("Pohon kinerja · {}", prepared.org.name),
+        "pohon",
+    );
+    let body = match prepared.snap.cached::<String>(&key) {
+        Some(body) => body,
+        None => {
+            let body = page_body(&prepared, id, search, heat_query)?;
+            prepared.snap.keep(&key, body)
+        }
+    };
+    render(&CachedPage {
+        layout,
+        script: Some("/aset/pohon-3.js"),
+        body,
+    })
+}
+
+/// The diagram page's content.
+fn page_body(
+    prepared: &Prepared,
+    id: i64,
+    search: String,
+    heat_query: String,
+) -> Result<String, Error> {
     let svg = without_style(&prepared.svg());
     let Prepared {
         org, opts, heat, ..
@@ -244,18 +284,12 @@ pub async fn page(
         .map(|u| u.key.as_str())
         .collect::<Vec<_>>()
         .join(",");
-    render(&PohonPage {
-        layout: Layout::for_user(&current, format!("Pohon kinerja · {}", org.name), "pohon"),
+    Ok(PohonPage {
         id,
         name: org.name.clone(),
         demo: org.demo,
         svg,
-        search: q
-            .get("cari")
-            .unwrap_or_default()
-            .chars()
-            .take(200)
-            .collect(),
+        search,
         collapsed: opts
             .collapsed
             .iter()
@@ -265,9 +299,7 @@ pub async fn page(
         collapsible,
         show_indicators: opts.show_indicators,
         units: org.units.len(),
-        heat_query: heat.as_ref().map_or_else(String::new, |h| {
-            format!("warna=capaian&{}", h.choice.query())
-        }),
+        heat_query,
         heat_label: heat.as_ref().map(|h| h.choice.label()),
         span_form: SpanForm::new(
             format!("/organisasi/{id}/pohon"),
@@ -280,8 +312,9 @@ pub async fn page(
                 |h| h.choice,
             ),
         ),
-        heat_legend: heat.map(|h| h.legend).unwrap_or_default(),
-    })
+        heat_legend: heat.as_ref().map(|h| h.legend.clone()).unwrap_or_default(),
+    }
+    .render()?)
 }
 
 /// The SVG without its `<style>` element, for inlining into a page.
