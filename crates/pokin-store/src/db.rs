@@ -93,7 +93,11 @@ impl Pool {
         self.statements.fetch_add(1, Ordering::Relaxed);
         let r = match &self.kind {
             PoolKind::Sqlite(p) => match arguments::<Sqlite>(params) {
-                Ok(args) => sqlx::query_as_with::<Sqlite, T, _>(sql, args).fetch_all(p).await,
+                Ok(args) => {
+                    sqlx::query_as_with::<Sqlite, T, _>(sql, args)
+                        .fetch_all(p)
+                        .await
+                }
                 Err(e) => Err(sqlx::Error::Encode(e)),
             },
             PoolKind::Postgres(p) => match arguments::<Postgres>(params) {

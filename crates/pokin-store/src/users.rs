@@ -501,16 +501,18 @@ pub(crate) async fn session(pool: &Pool, secret: &str) -> Result<Option<Session>
     let rows: Vec<SessionRow> = pool
         .fetch_single("membaca sesi", SESSION_BY_SECRET, params![hash, now()])
         .await?;
-    rows.into_iter().next().map(|r| {
-        Ok(Session {
-            id: r.session_id,
-            csrf_token: r.csrf_token,
-            created_at: r.session_created_at,
-            expires_at: r.expires_at,
-            user: r.user.into_user()?,
+    rows.into_iter()
+        .next()
+        .map(|r| {
+            Ok(Session {
+                id: r.session_id,
+                csrf_token: r.csrf_token,
+                created_at: r.session_created_at,
+                expires_at: r.expires_at,
+                user: r.user.into_user()?,
+            })
         })
-    })
-    .transpose()
+        .transpose()
 }
 
 pub(crate) async fn tokens(pool: &Pool, user_id: i64) -> Result<Vec<ApiToken>> {
