@@ -746,7 +746,10 @@ fn aggregate_year<'a>(
     reported: impl Iterator<Item = &'a Realisation> + Clone,
 ) -> Result<Option<Realisation>, String> {
     let (texts, total) = reported.clone().fold((0, 0), |(t, n), r| {
-        (t + usize::from(matches!(r, Realisation::Qualitative(_))), n + 1)
+        (
+            t + usize::from(matches!(r, Realisation::Qualitative(_))),
+            n + 1,
+        )
     });
     if texts > 0 {
         if texts < total {
@@ -866,7 +869,8 @@ mod tests {
             (&gone, month(3), Status::Diverifikasi, Some(&r7)),
             (&gone, tw(2), Status::Diverifikasi, Some(&r8)),
         ];
-        let current = |k: &IndicatorKey| (k.unit.as_str() != "c").then_some(Periodisation::Triwulan);
+        let current =
+            |k: &IndicatorKey| (k.unit.as_str() != "c").then_some(Periodisation::Triwulan);
         let year = verified_year(2026, current, targets, realisations);
         assert_eq!(year.len(), 3);
         assert_eq!(

@@ -7,11 +7,13 @@
 //! ```
 //!
 //! Kabupaten are generated one round at a time, one per worker thread (two by default, or as
-//! many as the machine has if fewer); in each round every worker builds its kabupaten's data,
-//! all wait at a barrier, the clock starts, every worker measures its 40 organisations, all
-//! wait again and the clock stops. The sum of these rounds is the wall time of the roll-up on
-//! that many cores. Prints one line for people and one `key=value` line for scripts; progress
-//! goes to stderr.
+//! many as the machine has if fewer): in each round every worker builds its kabupaten's data,
+//! all wait at a barrier, then every worker measures its 40 organisations. A round lasts from
+//! the first worker starting to measure to the last one finishing (each reads the clock itself);
+//! the sum of the rounds is the wall time of the roll-up on that many cores. Prints one line for
+//! people and one `key=value` line for scripts (with the measuring threads' CPU time too, where
+//! Linux reports it: wall time grows when other processes share the cores, CPU time much less);
+//! progress goes to stderr.
 //!
 //! `--digest` also measures every span (the year and s.d. TW I–IV, untimed) and prints a digest
 //! of every result (each indicator's measure, every roll-up): optimisations of the capaian
@@ -33,8 +35,7 @@ struct Options {
     digest: bool,
 }
 
-const USAGE: &str =
-    "pemakaian: rollup kabupaten|provinsi|nasional [--seed N] [--year TAHUN] [--threads N] [--digest]";
+const USAGE: &str = "pemakaian: rollup kabupaten|provinsi|nasional [--seed N] [--year TAHUN] [--threads N] [--digest]";
 
 fn options() -> Result<Options, String> {
     let mut args = std::env::args().skip(1);
@@ -94,6 +95,21 @@ struct Tally {
     checksum: f64,
     /// With `--digest`: FNV-1a of every result, per kabupaten (combined in kabupaten order).
     digests: Vec<(usize, u64)>,
+    /// CPU time of this thread while measuring (from `/proc/thread-self/schedstat`), when the
+    /// system tells it: unlike wall time, it does not grow when other processes share the cores.
+    cpu: Option<Duration>,
+    /// When this worker started and finished measuring, per round.
+    rounds: Vec<(Instant, Instant)>,
+}
+
+/// The CPU time this thread has run, if Linux's `/proc/thread-self/schedstat` says. The kernel
+/// brings a running thread's count up to date when it is scheduled, so yield first (otherwise
+/// the count may lag by up to a timer tick).
+fn thread_cpu() -> Option<Duration> {
+    std::thread::yield_now();
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    (ns > 0).then(|| Duration::from_nanos(ns))
 }
 
 /// FNV-1a over the `Debug` text of every result of an organisation, indicators in key order.
@@ -124,7 +140,6 @@ fn main() -> ExitCode {
     let start = Barrier::new(workers + 1);
     let end = Barrier::new(workers + 1);
     let tallies: Mutex<Vec<Tally>> = Mutex::new(Vec::new());
-    let mut measured = Duration::ZERO;
     let wall = Instant::now();
 
     std::thread::scope(|s| {
@@ -132,7 +147,10 @@ fn main() -> ExitCode {
             let (start, end, tallies, settings) = (&start, &end, &tallies, &settings);
             let o = &o;
             s.spawn(move || {
-                let mut tally = Tally::default();
+                let mut tally = Tally {
+                    cpu: Some(Duration::ZERO),
+                    ..Tally::default()
+                };
                 for r in 0..rounds {
                     let index = r * workers + w;
                     // Untimed: the data and its verified measurements.
@@ -147,14 +165,21 @@ fn main() -> ExitCode {
                     } else {
                         Vec::new()
                     };
+                    let cpu_before = thread_cpu();
                     start.wait();
+                    let began = Instant::now();
                     let results: Vec<_> = data
                         .iter()
                         .map(|(org, verified)| {
                             measure_organisation(&org.org, o.year, Span::Year, verified, settings)
                         })
                         .collect();
+                    tally.rounds.push((began, Instant::now()));
                     end.wait();
+                    tally.cpu = match (tally.cpu, cpu_before, thread_cpu()) {
+                        (Some(sum), Some(a), Some(b)) => Some(sum + b.saturating_sub(a)),
+                        _ => None,
+                    };
                     for ((org, _), m) in data.iter().zip(&results) {
                         tally.organisations += 1;
                         tally.indicators += org.indicator_count();
@@ -166,7 +191,9 @@ fn main() -> ExitCode {
                             h = digest_of(m, h);
                             for q in 1..=4 {
                                 let span = Span::UpToQuarter(q);
-                                let m = measure_organisation(&org.org, o.year, span, verified, settings);
+                                let m = measure_organisation(
+                                    &org.org, o.year, span, verified, settings,
+                                );
                                 h = digest_of(&m, h);
                             }
                         }
@@ -179,14 +206,11 @@ fn main() -> ExitCode {
         }
         for r in 0..rounds {
             start.wait();
-            let t0 = Instant::now();
             end.wait();
-            measured += t0.elapsed();
             let done = ((r + 1) * workers).min(total);
             eprint!(
-                "\rrollup {}: {done}/{total} kabupaten, roll-up {:.3} s, berjalan {:.0} s ",
+                "\rrollup {}: {done}/{total} kabupaten, berjalan {:.0} s ",
                 o.scale.name(),
-                measured.as_secs_f64(),
                 wall.elapsed().as_secs_f64()
             );
             let _ = std::io::stderr().flush();
@@ -195,6 +219,19 @@ fn main() -> ExitCode {
     eprintln!();
 
     let tallies = tallies.into_inner().expect("no worker panicked");
+    // A round lasts from the first worker starting to measure to the last one finishing (each
+    // worker reads the clock itself: the main thread may be woken late on a busy machine).
+    let measured: Duration = (0..rounds)
+        .map(|r| {
+            let times = tallies.iter().filter_map(|t| t.rounds.get(r));
+            let first = times.clone().map(|(a, _)| *a).min();
+            let last = times.map(|(_, b)| *b).max();
+            match (first, last) {
+                (Some(a), Some(b)) => b.saturating_duration_since(a),
+                _ => Duration::ZERO,
+            }
+        })
+        .sum();
     let organisations: usize = tallies.iter().map(|t| t.organisations).sum();
     let indicators: usize = tallies.iter().map(|t| t.indicators).sum();
     let checksum: f64 = tallies.iter().map(|t| t.checksum).sum();
@@ -205,14 +242,25 @@ fn main() -> ExitCode {
     });
     let seconds = measured.as_secs_f64();
     let ns = seconds * 1e9 / indicators.max(1) as f64;
+    let cpu: Option<f64> = tallies.iter().map(|t| t.cpu.map(|d| d.as_secs_f64())).sum();
     let indicators_text = if indicators >= 1_000_000 {
-        format!("{} juta", format::number_trimmed(indicators as f64 / 1e6, 1))
+        format!(
+            "{} juta",
+            format::number_trimmed(indicators as f64 / 1e6, 1)
+        )
     } else {
         format::number(indicators as f64, 0)
     };
+    let cpu_text = cpu.map_or(String::new(), |c| {
+        format!(
+            "; waktu CPU {} detik, {} ns per indikator",
+            format::number(c, 3),
+            format::number(c * 1e9 / indicators.max(1) as f64, 0)
+        )
+    });
     println!(
         "rollup {}: {} organisasi, {indicators_text} indikator, {} detik, {} ns per indikator \
-         ({workers} thread, tahun {}, seed {}; pembuatan data {} detik, tidak dihitung)",
+         ({workers} thread, tahun {}, seed {}{cpu_text}; pembuatan data {} detik, tidak dihitung)",
         o.scale.name(),
         format::number(organisations as f64, 0),
         format::number(seconds, 3),
@@ -221,9 +269,15 @@ fn main() -> ExitCode {
         o.seed,
         format::number(wall.elapsed().as_secs_f64() - seconds, 1),
     );
+    let cpu_keys = cpu.map_or(String::new(), |c| {
+        format!(
+            " cpu_seconds={c:.3} cpu_ns_per_indicator={:.0}",
+            c * 1e9 / indicators.max(1) as f64
+        )
+    });
     println!(
         "rollup scale={} orgs={organisations} indicators={indicators} seconds={seconds:.3} \
-         ns_per_indicator={ns:.0} threads={workers} year={} seed={} checksum={checksum:.4}",
+         ns_per_indicator={ns:.0} threads={workers} year={} seed={}{cpu_keys} checksum={checksum:.4}",
         o.scale.name(),
         o.year,
         o.seed,

@@ -140,7 +140,11 @@ const fn band(name: &'static str, satuan: &'static str, min: f64, max: f64) -> S
     spec(name, satuan, Range, NilaiAkhir, Values::Band { min, max })
 }
 
-const fn ladder(name: &'static str, satuan: &'static str, targets: &'static [&'static str; 5]) -> Spec {
+const fn ladder(
+    name: &'static str,
+    satuan: &'static str,
+    targets: &'static [&'static str; 5],
+) -> Spec {
     spec(name, satuan, Positive, NilaiAkhir, Values::Ladder(targets))
 }
 
@@ -226,7 +230,15 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             (
                 "Meningkatnya kualitas pendidik dan hasil belajar",
                 &[
-                    level("Rata-rata lama sekolah", "tahun", Positive, 7.2, 8.4, 0.12, 2),
+                    level(
+                        "Rata-rata lama sekolah",
+                        "tahun",
+                        Positive,
+                        7.2,
+                        8.4,
+                        0.12,
+                        2,
+                    ),
                     pct("Persentase guru bersertifikat pendidik", 55.0, 68.0, 3.0),
                 ],
             ),
@@ -240,7 +252,11 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             "Pelayanan Kesehatan",
             "Sumber Daya Kesehatan",
         ],
-        &["Puskesmas Kota", "Laboratorium Kesehatan Daerah", "Instalasi Farmasi"],
+        &[
+            "Puskesmas Kota",
+            "Laboratorium Kesehatan Daerah",
+            "Instalasi Farmasi",
+        ],
         &[
             (
                 "Meningkatnya derajat kesehatan masyarakat",
@@ -260,7 +276,12 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             (
                 "Meningkatnya mutu pelayanan kesehatan",
                 &[
-                    pct("Persentase puskesmas terakreditasi paripurna", 30.0, 45.0, 8.0),
+                    pct(
+                        "Persentase puskesmas terakreditasi paripurna",
+                        30.0,
+                        45.0,
+                        8.0,
+                    ),
                     level(
                         "Indeks kepuasan masyarakat terhadap pelayanan kesehatan",
                         "indeks",
@@ -297,7 +318,12 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             (
                 "Meningkatnya layanan air baku dan irigasi serta ketaatan tata ruang",
                 &[
-                    pct("Persentase daerah irigasi dalam kondisi baik", 55.0, 68.0, 3.0),
+                    pct(
+                        "Persentase daerah irigasi dalam kondisi baik",
+                        55.0,
+                        68.0,
+                        3.0,
+                    ),
                     pct("Persentase kesesuaian pemanfaatan ruang", 70.0, 82.0, 2.0),
                 ],
             ),
@@ -316,13 +342,23 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             (
                 "Meningkatnya kualitas hunian dan permukiman",
                 &[
-                    pct("Persentase rumah tidak layak huni yang tertangani", 20.0, 35.0, 8.0),
+                    pct(
+                        "Persentase rumah tidak layak huni yang tertangani",
+                        20.0,
+                        35.0,
+                        8.0,
+                    ),
                     pct_low("Persentase luasan kawasan kumuh", 3.0, 8.0, -0.6),
                 ],
             ),
             (
                 "Meningkatnya cakupan penerangan jalan umum",
-                &[pct("Persentase ruas jalan yang memiliki penerangan jalan umum", 45.0, 60.0, 4.0)],
+                &[pct(
+                    "Persentase ruas jalan yang memiliki penerangan jalan umum",
+                    45.0,
+                    60.0,
+                    4.0,
+                )],
             ),
         ],
     ),
@@ -341,7 +377,12 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             (
                 "Terwujudnya ketenteraman dan ketertiban umum",
                 &[
-                    pct("Persentase penegakan peraturan daerah yang tuntas", 70.0, 82.0, 3.0),
+                    pct(
+                        "Persentase penegakan peraturan daerah yang tuntas",
+                        70.0,
+                        82.0,
+                        3.0,
+                    ),
                     count(
                         "Jumlah kasus gangguan ketenteraman dan ketertiban umum",
                         "kasus",
@@ -354,7 +395,12 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             ),
             (
                 "Meningkatnya perlindungan masyarakat",
-                &[pct("Persentase anggota satuan perlindungan masyarakat yang terlatih", 40.0, 55.0, 5.0)],
+                &[pct(
+                    "Persentase anggota satuan perlindungan masyarakat yang terlatih",
+                    40.0,
+                    55.0,
+                    5.0,
+                )],
             ),
         ],
     },
@@ -402,7 +448,12 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             ),
             (
                 "Meningkatnya perlindungan tenaga kerja",
-                &[pct("Persentase kasus hubungan industrial yang terselesaikan", 70.0, 85.0, 3.0)],
+                &[pct(
+                    "Persentase kasus hubungan industrial yang terselesaikan",
+                    70.0,
+                    85.0,
+                    3.0,
+                )],
             ),
         ],
     ),
@@ -418,7 +469,15 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[
             (
                 "Meningkatnya kesetaraan gender",
-                &[level("Indeks pembangunan gender", "indeks", Positive, 88.0, 92.0, 0.4, 2)],
+                &[level(
+                    "Indeks pembangunan gender",
+                    "indeks",
+                    Positive,
+                    88.0,
+                    92.0,
+                    0.4,
+                    2,
+                )],
             ),
             (
                 "Meningkatnya perlindungan perempuan dan anak",
@@ -443,7 +502,15 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[
             (
                 "Meningkatnya kualitas konsumsi pangan masyarakat",
-                &[level("Skor pola pangan harapan", "skor", Positive, 80.0, 87.0, 1.0, 2)],
+                &[level(
+                    "Skor pola pangan harapan",
+                    "skor",
+                    Positive,
+                    80.0,
+                    87.0,
+                    1.0,
+                    2,
+                )],
             ),
             (
                 "Meningkatnya ketersediaan pangan",
@@ -463,11 +530,24 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[
             (
                 "Meningkatnya kualitas lingkungan hidup",
-                &[level("Indeks kualitas lingkungan hidup", "indeks", Positive, 58.0, 67.0, 0.7, 2)],
+                &[level(
+                    "Indeks kualitas lingkungan hidup",
+                    "indeks",
+                    Positive,
+                    58.0,
+                    67.0,
+                    0.7,
+                    2,
+                )],
             ),
             (
                 "Meningkatnya pengelolaan sampah",
-                &[pct("Persentase sampah rumah tangga yang terkelola", 45.0, 62.0, 4.0)],
+                &[pct(
+                    "Persentase sampah rumah tangga yang terkelola",
+                    45.0,
+                    62.0,
+                    4.0,
+                )],
             ),
         ],
     ),
@@ -483,8 +563,18 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[(
             "Meningkatnya kepemilikan dokumen kependudukan",
             &[
-                pct("Persentase penduduk wajib KTP yang memiliki KTP elektronik", 92.0, 96.0, 0.8),
-                pct("Persentase anak yang memiliki akta kelahiran", 85.0, 93.0, 1.5),
+                pct(
+                    "Persentase penduduk wajib KTP yang memiliki KTP elektronik",
+                    92.0,
+                    96.0,
+                    0.8,
+                ),
+                pct(
+                    "Persentase anak yang memiliki akta kelahiran",
+                    85.0,
+                    93.0,
+                    1.5,
+                ),
             ],
         )],
     ),
@@ -502,12 +592,25 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
                 "Meningkatnya kemandirian desa",
                 &[
                     stock("Jumlah desa mandiri", "desa", 6.0, 18.0, 3.0),
-                    level("Indeks desa membangun", "indeks", Positive, 0.62, 0.69, 0.02, 4),
+                    level(
+                        "Indeks desa membangun",
+                        "indeks",
+                        Positive,
+                        0.62,
+                        0.69,
+                        0.02,
+                        4,
+                    ),
                 ],
             ),
             (
                 "Meningkatnya tata kelola keuangan desa",
-                &[pct("Persentase desa yang menyampaikan laporan keuangan tepat waktu", 70.0, 85.0, 3.0)],
+                &[pct(
+                    "Persentase desa yang menyampaikan laporan keuangan tepat waktu",
+                    70.0,
+                    85.0,
+                    3.0,
+                )],
             ),
         ],
     ),
@@ -523,11 +626,23 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[
             (
                 "Meningkatnya keselamatan lalu lintas",
-                &[count("Angka kecelakaan lalu lintas", "kasus", Negative, 60.0, 140.0, -0.05)],
+                &[count(
+                    "Angka kecelakaan lalu lintas",
+                    "kasus",
+                    Negative,
+                    60.0,
+                    140.0,
+                    -0.05,
+                )],
             ),
             (
                 "Meningkatnya kelengkapan prasarana perhubungan",
-                &[pct("Persentase ketersediaan fasilitas perlengkapan jalan", 55.0, 68.0, 4.0)],
+                &[pct(
+                    "Persentase ketersediaan fasilitas perlengkapan jalan",
+                    55.0,
+                    68.0,
+                    4.0,
+                )],
             ),
         ],
     ),
@@ -555,7 +670,15 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             ),
             (
                 "Meningkatnya keterbukaan informasi publik",
-                &[level("Indeks keterbukaan informasi publik", "indeks", Positive, 70.0, 80.0, 1.5, 2)],
+                &[level(
+                    "Indeks keterbukaan informasi publik",
+                    "indeks",
+                    Positive,
+                    70.0,
+                    80.0,
+                    1.5,
+                    2,
+                )],
             ),
         ],
     ),
@@ -572,7 +695,14 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             "Meningkatnya daya saing koperasi dan usaha mikro",
             &[
                 pct("Persentase koperasi aktif", 55.0, 68.0, 3.0),
-                count("Jumlah usaha mikro yang naik kelas", "unit usaha", Positive, 40.0, 120.0, 0.1),
+                count(
+                    "Jumlah usaha mikro yang naik kelas",
+                    "unit usaha",
+                    Positive,
+                    40.0,
+                    120.0,
+                    0.1,
+                ),
             ],
         )],
     ),
@@ -588,7 +718,14 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[
             (
                 "Meningkatnya realisasi investasi",
-                &[count("Nilai realisasi investasi", "Rp", Positive, 2.5e11, 6.0e11, 0.08)],
+                &[count(
+                    "Nilai realisasi investasi",
+                    "Rp",
+                    Positive,
+                    2.5e11,
+                    6.0e11,
+                    0.08,
+                )],
             ),
             (
                 "Meningkatnya kualitas pelayanan perizinan",
@@ -627,7 +764,12 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             ),
             (
                 "Meningkatnya peran pemuda dalam pembangunan",
-                &[pct("Persentase pemuda yang aktif dalam organisasi kepemudaan", 20.0, 32.0, 2.0)],
+                &[pct(
+                    "Persentase pemuda yang aktif dalam organisasi kepemudaan",
+                    20.0,
+                    32.0,
+                    2.0,
+                )],
             ),
         ],
     ),
@@ -643,8 +785,22 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[(
             "Meningkatnya daya tarik pariwisata daerah",
             &[
-                count("Jumlah kunjungan wisatawan", "orang", Positive, 1.5e5, 4.0e5, 0.08),
-                count("Jumlah kunjungan wisatawan mancanegara", "orang", Positive, 800.0, 2500.0, 0.06),
+                count(
+                    "Jumlah kunjungan wisatawan",
+                    "orang",
+                    Positive,
+                    1.5e5,
+                    4.0e5,
+                    0.08,
+                ),
+                count(
+                    "Jumlah kunjungan wisatawan mancanegara",
+                    "orang",
+                    Positive,
+                    800.0,
+                    2500.0,
+                    0.06,
+                ),
             ],
         )],
     ),
@@ -660,8 +816,19 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[(
             "Meningkatnya pelestarian kebudayaan daerah",
             &[
-                pct("Persentase objek pemajuan kebudayaan yang dilestarikan", 40.0, 58.0, 4.0),
-                stock("Jumlah cagar budaya yang ditetapkan", "objek", 10.0, 30.0, 3.0),
+                pct(
+                    "Persentase objek pemajuan kebudayaan yang dilestarikan",
+                    40.0,
+                    58.0,
+                    4.0,
+                ),
+                stock(
+                    "Jumlah cagar budaya yang ditetapkan",
+                    "objek",
+                    10.0,
+                    30.0,
+                    3.0,
+                ),
             ],
         )],
     ),
@@ -677,11 +844,24 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[
             (
                 "Meningkatnya minat baca masyarakat",
-                &[level("Nilai tingkat gemar membaca masyarakat", "nilai", Positive, 55.0, 64.0, 1.5, 2)],
+                &[level(
+                    "Nilai tingkat gemar membaca masyarakat",
+                    "nilai",
+                    Positive,
+                    55.0,
+                    64.0,
+                    1.5,
+                    2,
+                )],
             ),
             (
                 "Meningkatnya kualitas pengelolaan arsip",
-                &[pct("Persentase perangkat daerah dengan pengelolaan arsip kategori baik", 40.0, 58.0, 6.0)],
+                &[pct(
+                    "Persentase perangkat daerah dengan pengelolaan arsip kategori baik",
+                    40.0,
+                    58.0,
+                    6.0,
+                )],
             ),
         ],
     ),
@@ -698,7 +878,15 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             "Meningkatnya produksi dan konsumsi ikan",
             &[
                 count("Produksi perikanan", "ton", Positive, 8000.0, 20000.0, 0.05),
-                level("Angka konsumsi ikan", "kg/kapita/tahun", Positive, 28.0, 37.0, 1.2, 2),
+                level(
+                    "Angka konsumsi ikan",
+                    "kg/kapita/tahun",
+                    Positive,
+                    28.0,
+                    37.0,
+                    1.2,
+                    2,
+                ),
             ],
         )],
     ),
@@ -719,7 +907,15 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             ),
             (
                 "Meningkatnya kesejahteraan petani",
-                &[level("Nilai tukar petani", "nilai", Positive, 100.0, 105.0, 0.8, 2)],
+                &[level(
+                    "Nilai tukar petani",
+                    "nilai",
+                    Positive,
+                    100.0,
+                    105.0,
+                    0.8,
+                    2,
+                )],
             ),
         ],
     ),
@@ -739,7 +935,12 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             ),
             (
                 "Meningkatnya kualitas sarana perdagangan",
-                &[pct("Persentase pasar rakyat dalam kondisi baik", 40.0, 58.0, 5.0)],
+                &[pct(
+                    "Persentase pasar rakyat dalam kondisi baik",
+                    40.0,
+                    58.0,
+                    5.0,
+                )],
             ),
         ],
     ),
@@ -761,7 +962,14 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
                     13.0,
                     0.4,
                 ),
-                count("Jumlah IKM yang menerapkan standar produk", "IKM", Positive, 20.0, 60.0, 0.1),
+                count(
+                    "Jumlah IKM yang menerapkan standar produk",
+                    "IKM",
+                    Positive,
+                    20.0,
+                    60.0,
+                    0.1,
+                ),
             ],
         )],
     ),
@@ -783,7 +991,14 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
                     84.0,
                     3.0,
                 ),
-                count("Jumlah korban jiwa akibat kebakaran", "orang", Negative, 4.0, 15.0, -0.1),
+                count(
+                    "Jumlah korban jiwa akibat kebakaran",
+                    "orang",
+                    Negative,
+                    4.0,
+                    15.0,
+                    -0.1,
+                ),
             ],
         )],
     ),
@@ -799,7 +1014,15 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[(
             "Terkendalinya pertumbuhan penduduk",
             &[
-                level("Angka kelahiran total", "anak per perempuan", Negative, 2.2, 2.5, -0.03, 2),
+                level(
+                    "Angka kelahiran total",
+                    "anak per perempuan",
+                    Negative,
+                    2.2,
+                    2.5,
+                    -0.03,
+                    2,
+                ),
                 pct("Persentase pemakaian kontrasepsi modern", 55.0, 64.0, 1.0),
             ],
         )],
@@ -816,8 +1039,18 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[(
             "Meningkatnya kepastian hukum atas tanah",
             &[
-                pct("Persentase bidang tanah pemerintah daerah yang bersertifikat", 35.0, 50.0, 6.0),
-                pct("Persentase sengketa tanah yang terselesaikan", 50.0, 65.0, 4.0),
+                pct(
+                    "Persentase bidang tanah pemerintah daerah yang bersertifikat",
+                    35.0,
+                    50.0,
+                    6.0,
+                ),
+                pct(
+                    "Persentase sengketa tanah yang terselesaikan",
+                    50.0,
+                    65.0,
+                    4.0,
+                ),
             ],
         )],
     ),
@@ -833,11 +1066,23 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[
             (
                 "Meningkatnya produksi peternakan",
-                &[count("Produksi daging", "ton", Positive, 1500.0, 4000.0, 0.04)],
+                &[count(
+                    "Produksi daging",
+                    "ton",
+                    Positive,
+                    1500.0,
+                    4000.0,
+                    0.04,
+                )],
             ),
             (
                 "Terkendalinya penyakit hewan menular strategis",
-                &[pct("Persentase kasus penyakit hewan menular yang tertangani", 75.0, 88.0, 2.0)],
+                &[pct(
+                    "Persentase kasus penyakit hewan menular yang tertangani",
+                    75.0,
+                    88.0,
+                    2.0,
+                )],
             ),
         ],
     ),
@@ -870,7 +1115,15 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             ),
             (
                 "Meningkatnya kepuasan pasien",
-                &[level("Indeks kepuasan pasien", "indeks", Positive, 78.0, 85.0, 0.6, 2)],
+                &[level(
+                    "Indeks kepuasan pasien",
+                    "indeks",
+                    Positive,
+                    78.0,
+                    85.0,
+                    0.6,
+                    2,
+                )],
             ),
         ],
     },
@@ -895,7 +1148,11 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             ),
             (
                 "Meningkatnya akuntabilitas kinerja pemerintah daerah",
-                &[ladder("Predikat SAKIP pemerintah daerah", "predikat", &["B", "B", "BB", "BB", "A"])],
+                &[ladder(
+                    "Predikat SAKIP pemerintah daerah",
+                    "predikat",
+                    &["B", "B", "BB", "BB", "A"],
+                )],
             ),
         ],
     ),
@@ -915,7 +1172,12 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
                     "opini",
                     &["WTP", "WTP", "WTP", "WTP", "WTP"],
                 ),
-                pct("Persentase penyerapan anggaran belanja daerah", 88.0, 92.0, 1.0),
+                pct(
+                    "Persentase penyerapan anggaran belanja daerah",
+                    88.0,
+                    92.0,
+                    1.0,
+                ),
             ],
         )],
     ),
@@ -930,8 +1192,23 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[(
             "Meningkatnya pendapatan asli daerah",
             &[
-                count("Nilai pendapatan asli daerah", "Rp", Positive, 1.5e11, 4.0e11, 0.07),
-                level("Rasio pajak daerah terhadap PDRB", "rasio", Positive, 0.8, 1.3, 0.05, 2),
+                count(
+                    "Nilai pendapatan asli daerah",
+                    "Rp",
+                    Positive,
+                    1.5e11,
+                    4.0e11,
+                    0.07,
+                ),
+                level(
+                    "Rasio pajak daerah terhadap PDRB",
+                    "rasio",
+                    Positive,
+                    0.8,
+                    1.3,
+                    0.05,
+                    2,
+                ),
             ],
         )],
     ),
@@ -946,8 +1223,21 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[(
             "Meningkatnya profesionalitas aparatur sipil negara",
             &[
-                level("Indeks sistem merit", "indeks", Positive, 0.55, 0.68, 0.04, 2),
-                pct("Persentase ASN yang memenuhi standar kompetensi jabatan", 45.0, 62.0, 4.0),
+                level(
+                    "Indeks sistem merit",
+                    "indeks",
+                    Positive,
+                    0.55,
+                    0.68,
+                    0.04,
+                    2,
+                ),
+                pct(
+                    "Persentase ASN yang memenuhi standar kompetensi jabatan",
+                    45.0,
+                    62.0,
+                    4.0,
+                ),
             ],
         )],
     ),
@@ -962,7 +1252,15 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[(
             "Menurunnya risiko bencana",
             &[
-                level("Indeks risiko bencana", "indeks", Negative, 130.0, 158.0, -4.0, 2),
+                level(
+                    "Indeks risiko bencana",
+                    "indeks",
+                    Negative,
+                    130.0,
+                    158.0,
+                    -4.0,
+                    2,
+                ),
                 pct("Persentase desa tangguh bencana", 10.0, 22.0, 4.0),
             ],
         )],
@@ -979,7 +1277,15 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
             "Terjaganya stabilitas politik dan keamanan daerah",
             &[
                 pct("Persentase konflik sosial yang tertangani", 80.0, 90.0, 2.0),
-                level("Indeks demokrasi daerah", "indeks", Positive, 72.0, 79.0, 0.8, 2),
+                level(
+                    "Indeks demokrasi daerah",
+                    "indeks",
+                    Positive,
+                    72.0,
+                    79.0,
+                    0.8,
+                    2,
+                ),
             ],
         )],
     ),
@@ -994,8 +1300,23 @@ pub(crate) const PERANGKAT_DAERAH: &[OrgType] = &[
         &[(
             "Meningkatnya inovasi daerah",
             &[
-                level("Indeks inovasi daerah", "indeks", Positive, 40.0, 52.0, 4.0, 2),
-                count("Jumlah inovasi daerah yang diterapkan", "inovasi", Positive, 10.0, 30.0, 0.15),
+                level(
+                    "Indeks inovasi daerah",
+                    "indeks",
+                    Positive,
+                    40.0,
+                    52.0,
+                    4.0,
+                    2,
+                ),
+                count(
+                    "Jumlah inovasi daerah yang diterapkan",
+                    "inovasi",
+                    Positive,
+                    10.0,
+                    30.0,
+                    0.15,
+                ),
             ],
         )],
     ),
@@ -1047,7 +1368,15 @@ pub(crate) const KECAMATAN: OrgType = OrgType {
 /// Sekretariat supports.
 pub(crate) const AKUNTABILITAS: (&str, &[Spec]) = (
     "Meningkatnya akuntabilitas kinerja perangkat daerah",
-    &[level("Nilai evaluasi SAKIP perangkat daerah", "nilai", Positive, 60.0, 71.0, 2.0, 2)],
+    &[level(
+        "Nilai evaluasi SAKIP perangkat daerah",
+        "nilai",
+        Positive,
+        60.0,
+        71.0,
+        2.0,
+        2,
+    )],
 );
 
 /// Sub Bagian of a Sekretariat.
@@ -1088,8 +1417,18 @@ pub(crate) const OBJECTIVES: &[&str] = &[
 
 /// Indicator templates of lower units.
 pub(crate) const INDICATORS: &[Spec] = &[
-    pct("Persentase kegiatan {s} yang terlaksana sesuai rencana", 75.0, 90.0, 1.5),
-    pct("Persentase layanan {s} yang memenuhi standar", 65.0, 88.0, 2.0),
+    pct(
+        "Persentase kegiatan {s} yang terlaksana sesuai rencana",
+        75.0,
+        90.0,
+        1.5,
+    ),
+    pct(
+        "Persentase layanan {s} yang memenuhi standar",
+        65.0,
+        88.0,
+        2.0,
+    ),
     level(
         "Indeks kepuasan masyarakat terhadap layanan {s}",
         "indeks",
@@ -1099,18 +1438,83 @@ pub(crate) const INDICATORS: &[Spec] = &[
         0.8,
         2,
     ),
-    count("Jumlah dokumen {s} yang disusun tepat waktu", "dokumen", Positive, 2.0, 8.0, 0.0),
-    count("Jumlah peserta pembinaan {s}", "orang", Positive, 40.0, 400.0, 0.05),
-    count("Jumlah kegiatan sosialisasi {s}", "kegiatan", Positive, 4.0, 16.0, 0.05),
-    pct("Persentase pengaduan {s} yang diselesaikan tepat waktu", 70.0, 88.0, 2.0),
-    count("Jumlah kasus pelanggaran {s}", "kasus", Negative, 10.0, 40.0, -0.08),
-    mean("Rata-rata waktu penyelesaian layanan {s}", "hari", Negative, 5.0, 14.0, -0.5),
+    count(
+        "Jumlah dokumen {s} yang disusun tepat waktu",
+        "dokumen",
+        Positive,
+        2.0,
+        8.0,
+        0.0,
+    ),
+    count(
+        "Jumlah peserta pembinaan {s}",
+        "orang",
+        Positive,
+        40.0,
+        400.0,
+        0.05,
+    ),
+    count(
+        "Jumlah kegiatan sosialisasi {s}",
+        "kegiatan",
+        Positive,
+        4.0,
+        16.0,
+        0.05,
+    ),
+    pct(
+        "Persentase pengaduan {s} yang diselesaikan tepat waktu",
+        70.0,
+        88.0,
+        2.0,
+    ),
+    count(
+        "Jumlah kasus pelanggaran {s}",
+        "kasus",
+        Negative,
+        10.0,
+        40.0,
+        -0.08,
+    ),
+    mean(
+        "Rata-rata waktu penyelesaian layanan {s}",
+        "hari",
+        Negative,
+        5.0,
+        14.0,
+        -0.5,
+    ),
     pct("Persentase data {s} yang mutakhir", 60.0, 82.0, 3.0),
     pct("Tingkat ketepatan waktu pelaporan {s}", 80.0, 94.0, 1.0),
-    pct("Persentase temuan pemeriksaan {s} yang tertindaklanjuti", 70.0, 88.0, 3.0),
-    count("Jumlah temuan berulang pada {s}", "temuan", Negative, 3.0, 12.0, -0.1),
-    pct("Persentase ASN pada {s} yang mengikuti peningkatan kompetensi", 40.0, 65.0, 5.0),
-    level("Nilai evaluasi kinerja {s}", "nilai", Positive, 65.0, 78.0, 1.5, 2),
+    pct(
+        "Persentase temuan pemeriksaan {s} yang tertindaklanjuti",
+        70.0,
+        88.0,
+        3.0,
+    ),
+    count(
+        "Jumlah temuan berulang pada {s}",
+        "temuan",
+        Negative,
+        3.0,
+        12.0,
+        -0.1,
+    ),
+    pct(
+        "Persentase ASN pada {s} yang mengikuti peningkatan kompetensi",
+        40.0,
+        65.0,
+        5.0,
+    ),
+    level(
+        "Nilai evaluasi kinerja {s}",
+        "nilai",
+        Positive,
+        65.0,
+        78.0,
+        1.5,
+        2,
+    ),
 ];
 
 /// Place names for kecamatan (unique within a kabupaten).
@@ -1161,23 +1565,76 @@ pub(crate) const MALE_NAMES: &[&str] = &[
 ];
 
 pub(crate) const FEMALE_NAMES: &[&str] = &[
-    "Sri", "Dewi", "Rina", "Yuliana", "Siti", "Endang", "Lestari", "Ratna", "Wulan", "Nurul",
-    "Indah", "Fitri", "Ani", "Kartika", "Maya", "Rahmawati", "Nining", "Tuti", "Ayu", "Novita",
-    "Desi", "Herlina", "Suryani", "Yanti", "Rosmawati", "Farida",
+    "Sri",
+    "Dewi",
+    "Rina",
+    "Yuliana",
+    "Siti",
+    "Endang",
+    "Lestari",
+    "Ratna",
+    "Wulan",
+    "Nurul",
+    "Indah",
+    "Fitri",
+    "Ani",
+    "Kartika",
+    "Maya",
+    "Rahmawati",
+    "Nining",
+    "Tuti",
+    "Ayu",
+    "Novita",
+    "Desi",
+    "Herlina",
+    "Suryani",
+    "Yanti",
+    "Rosmawati",
+    "Farida",
 ];
 
 pub(crate) const FAMILY_NAMES: &[&str] = &[
-    "Santoso", "Wijaya", "Saputra", "Pratama", "Hidayat", "Kusuma", "Rahayu", "Handayani",
-    "Purnomo", "Susilo", "Setiawan", "Nugroho", "Siregar", "Nasution", "Lubis", "Harahap",
-    "Simanjuntak", "Sitompul", "Hutapea", "Tanjung", "Syahputra", "Rangkuti", "Daulay", "Wibowo",
-    "Prasetyo", "Kurniawan", "Hartono", "Ramadhan", "Firmansyah", "Maulana", "Pane", "Gultom",
-    "Sembiring", "Ginting", "Pohan", "Batubara",
+    "Santoso",
+    "Wijaya",
+    "Saputra",
+    "Pratama",
+    "Hidayat",
+    "Kusuma",
+    "Rahayu",
+    "Handayani",
+    "Purnomo",
+    "Susilo",
+    "Setiawan",
+    "Nugroho",
+    "Siregar",
+    "Nasution",
+    "Lubis",
+    "Harahap",
+    "Simanjuntak",
+    "Sitompul",
+    "Hutapea",
+    "Tanjung",
+    "Syahputra",
+    "Rangkuti",
+    "Daulay",
+    "Wibowo",
+    "Prasetyo",
+    "Kurniawan",
+    "Hartono",
+    "Ramadhan",
+    "Firmansyah",
+    "Maulana",
+    "Pane",
+    "Gultom",
+    "Sembiring",
+    "Ginting",
+    "Pohan",
+    "Batubara",
 ];
 
 /// Degrees written after a name.
 pub(crate) const DEGREES: &[&str] = &[
-    "S.E.", "S.Sos.", "S.T.", "S.H.", "S.Kom.", "S.Pd.", "S.AP.", "S.IP.", "S.Si.", "S.P.",
-    "S.Ak.",
+    "S.E.", "S.Sos.", "S.T.", "S.H.", "S.Kom.", "S.Pd.", "S.AP.", "S.IP.", "S.Si.", "S.P.", "S.Ak.",
 ];
 
 /// Master's degrees, for heads.

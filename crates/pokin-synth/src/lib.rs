@@ -1,15 +1,25 @@
 //! Synthetic agencies for scale tests and benchmarks (`pokin demo --synthetic`, `scripts/bench`).
 //!
-//! A *kabupaten* is [`ORGS_PER_KABUPATEN`] organisations (dinas, badan, kecamatan…), each a tree
-//! of ~25 units (Kepala → Sekretariat/Bidang → Sub Bagian/Seksi, UPT) with ~4 indicators per unit,
-//! five Renstra years of targets ([`RENSTRA_START`]..=[`RENSTRA_END`]), quarterly Rencana Aksi
-//! targets and quarterly realisations in realistic workflow states (older quarters verified, the
-//! latest ones a mix of draft, submitted, returned and missing). A *provinsi* is 20 kabupaten, the
-//! *nasional* aggregator 550.
+//! A *kabupaten* is [`ORGS_PER_KABUPATEN`] organisations: 36 perangkat daerah (every dinas and
+//! badan of a typical kabupaten, and its RSUD), each a tree of 20–30 units (Kepala →
+//! Sekretariat → Sub Bagian, Bidang → Seksi / Sub Bidang, UPT), and 4 kecamatan (Camat,
+//! Sekretariat Kecamatan and its Sub Bagian, 4–5 Seksi): ~940 units, ~4,200 indicators (~4.5 per
+//! unit), five Renstra years of targets ([`RENSTRA_START`]..=[`RENSTRA_END`]), quarterly
+//! Rencana Aksi targets (~84,000) and quarterly realisations (~78,000) in realistic workflow
+//! states (older quarters verified, the latest ones a mix of draft, submitted, returned and
+//! missing). A *provinsi* is 20 kabupaten, the *nasional* aggregator 550 (~2.3 million
+//! indicators, ~43 million realisations).
 //!
-//! Everything is a pure function of `(seed, kabupaten index)`: the same seed gives the same
-//! data, byte for byte, on every machine and every day (no clock, no global RNG). Kabupaten are
-//! generated one at a time so that nasional scale streams in bounded memory.
+//! The head's objectives and key indicators (IKU) are the organisation's own (angka kematian
+//! ibu, opini BPK, tingkat inflasi as a band, predikat SAKIP…); lower units' objectives and
+//! indicators come from wording templates about the unit's subject, with satuan, polarity
+//! (about one in six lower-is-better), aggregation, baseline and targets. Every unit has a head
+//! official with a plausible name, rank and a NIP whose digits agree with them.
+//!
+//! Everything is a pure function of `(seed, kabupaten index, organisation index)` (SplitMix64
+//! streams, no clock, no global RNG): the same seed gives the same data, byte for byte, on every
+//! machine and every day, and each organisation can be generated on its own ([`organisation`]).
+//! Kabupaten are generated one at a time so that nasional scale streams in bounded memory.
 //!
 //! Invariant: depends only on `pokin-domain`; no I/O.
 

@@ -74,8 +74,18 @@ fn safe_break(rest: &[&str], heading: bool) -> bool {
     let first = rest[0].to_lowercase();
     if heading {
         let kind_words = [
-            "kepala", "sekretariat", "sekretaris", "bidang", "seksi", "sub", "subbagian", "upt",
-            "uptd", "unit", "kabid", "kasi",
+            "kepala",
+            "sekretariat",
+            "sekretaris",
+            "bidang",
+            "seksi",
+            "sub",
+            "subbagian",
+            "upt",
+            "uptd",
+            "unit",
+            "kabid",
+            "kasi",
         ];
         return !kind_words.contains(&first.as_str());
     }

@@ -17,12 +17,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Which organisation is number `org_index` of a kabupaten: its type and, for a kecamatan, its
 /// place name (distinct within the kabupaten).
-pub(crate) fn org_type(seed: u64, index: usize, org_index: usize) -> (&'static OrgType, Option<&'static str>) {
+pub(crate) fn org_type(
+    seed: u64,
+    index: usize,
+    org_index: usize,
+) -> (&'static OrgType, Option<&'static str>) {
     if let Some(t) = PERANGKAT_DAERAH.get(org_index) {
         return (t, None);
     }
     let k = org_index - PERANGKAT_DAERAH.len();
-    assert!(k < KECAMATAN_PER_KABUPATEN, "organisasi ke-{org_index} tidak ada");
+    assert!(
+        k < KECAMATAN_PER_KABUPATEN,
+        "organisasi ke-{org_index} tidak ada"
+    );
     let mut rng = Rng::new(&[seed, index as u64, u64::MAX]);
     let places = rng.sample(PLACES.len(), KECAMATAN_PER_KABUPATEN);
     (&KECAMATAN, Some(PLACES[places[k]]))
@@ -207,19 +214,22 @@ fn official(kind: UnitKind, rng: &mut Rng) -> Official {
         rng.pick(MALE_NAMES)
     };
     let family = rng.pick(FAMILY_NAMES);
-    let senior = matches!(kind, UnitKind::Kepala | UnitKind::Sekretariat | UnitKind::Bidang);
+    let senior = matches!(
+        kind,
+        UnitKind::Kepala | UnitKind::Sekretariat | UnitKind::Bidang
+    );
     let mut name = String::new();
     if kind == UnitKind::Kepala && rng.chance(0.2) {
         name.push_str("Dr. ");
     }
-    name.push_str(*first);
+    name.push_str(first);
     name.push(' ');
-    name.push_str(*family);
+    name.push_str(family);
     name.push_str(", ");
-    name.push_str(*rng.pick(DEGREES));
+    name.push_str(DEGREES[rng.below(DEGREES.len())]);
     if senior || rng.chance(0.2) {
         name.push_str(", ");
-        name.push_str(*rng.pick(MASTERS));
+        name.push_str(MASTERS[rng.below(MASTERS.len())]);
     }
     let (born_from, born_to) = if senior { (1966, 1980) } else { (1972, 1992) };
     let born = rng.between(born_from, born_to) as i32;
@@ -280,7 +290,11 @@ fn targets(spec: &Spec, rng: &mut Rng) -> (TargetValue, BTreeMap<i32, TargetValu
             let step = step * rng.uniform(0.6, 1.4);
             let value = |k: i32| {
                 let v = base + step * f64::from(k);
-                let v = if percent { v.clamp(0.0, 100.0) } else { v.max(0.0) };
+                let v = if percent {
+                    v.clamp(0.0, 100.0)
+                } else {
+                    v.max(0.0)
+                };
                 round(v, decimals)
             };
             let targets = years
@@ -322,7 +336,14 @@ pub(crate) fn round(v: f64, decimals: u8) -> f64 {
 }
 
 /// An indicator from a specification (`{s}` replaced by `subject`).
-fn indicator(code: Code, spec: &Spec, subject: &str, responsible: &str, iku: bool, rng: &mut Rng) -> Indicator {
+fn indicator(
+    code: Code,
+    spec: &Spec,
+    subject: &str,
+    responsible: &str,
+    iku: bool,
+    rng: &mut Rng,
+) -> Indicator {
     let name = spec.name.replace("{s}", subject);
     let (baseline, targets, decimals) = targets(spec, rng);
     Indicator {
@@ -430,7 +451,12 @@ fn head_objectives(t: &OrgType, responsible: &str, rng: &mut Rng) -> Vec<Objecti
 
 /// A lower unit's objectives (1–2, mostly 2) with 1–3 indicators each (mostly 3), each
 /// supporting one objective of the parent unit.
-fn lower_objectives(p: &Planned, parent_key: &UnitKey, parent: &Unit, rng: &mut Rng) -> Vec<Objective> {
+fn lower_objectives(
+    p: &Planned,
+    parent_key: &UnitKey,
+    parent: &Unit,
+    rng: &mut Rng,
+) -> Vec<Objective> {
     let count = if rng.chance(0.8) { 2 } else { 1 };
     let per: Vec<usize> = (0..count)
         .map(|_| match rng.below(20) {

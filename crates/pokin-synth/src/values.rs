@@ -37,7 +37,11 @@ fn quarter_targets(ind: &Indicator, year: i32) -> Option<[TargetValue; 4]> {
         match target {
             TargetValue::Number(t) => TargetValue::Number(match aggregation {
                 Aggregation::Kumulatif => {
-                    let before = if q == 0 { 0.0 } else { round(t * CUMULATIVE_SHARE[q - 1], decimals) };
+                    let before = if q == 0 {
+                        0.0
+                    } else {
+                        round(t * CUMULATIVE_SHARE[q - 1], decimals)
+                    };
                     round(round(t * CUMULATIVE_SHARE[q], decimals) - before, decimals)
                 }
                 Aggregation::NilaiAkhir => {
@@ -74,7 +78,11 @@ fn realise(ind: &Indicator, target: &TargetValue, share: f64, rng: &mut Rng) -> 
                 Some(Polarity::Negative) => t * (2.0 - share),
                 _ => t * share,
             };
-            let v = if percent { v.clamp(0.0, 100.0) } else { v.max(0.0) };
+            let v = if percent {
+                v.clamp(0.0, 100.0)
+            } else {
+                v.max(0.0)
+            };
             Realisation::Number(round(v, decimals))
         }
         TargetValue::Range { min, max } => {
@@ -148,9 +156,8 @@ pub(crate) fn indicator_values(
                 && let Some(status) = status(year, q, rng)
             {
                 let value = realise(ind, &target, year_share * rng.uniform(0.97, 1.03), rng);
-                let return_reason = (status == Status::Dikembalikan).then(|| {
-                    (*rng.pick(crate::catalogue::RETURN_REASONS)).to_owned()
-                });
+                let return_reason = (status == Status::Dikembalikan)
+                    .then(|| (*rng.pick(crate::catalogue::RETURN_REASONS)).to_owned());
                 realisations.push(SyntheticRealisation {
                     indicator: key.clone(),
                     period,

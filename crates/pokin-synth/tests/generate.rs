@@ -6,8 +6,8 @@ use pokin_domain::check::{Severity, findings};
 use pokin_domain::measure::{MeasureSettings, Span, Status, measure_organisation};
 use pokin_domain::{Polarity, TargetValue, UnitKind};
 use pokin_synth::{
-    LAST_QUARTER, ORGS_PER_KABUPATEN, RENSTRA_END, RENSTRA_START, Scale, SyntheticOrg,
-    kabupaten, kabupaten_name, organisation, pohon_text,
+    LAST_QUARTER, ORGS_PER_KABUPATEN, RENSTRA_END, RENSTRA_START, Scale, SyntheticOrg, kabupaten,
+    kabupaten_name, organisation, pohon_text,
 };
 use std::collections::{BTreeMap, HashSet};
 
@@ -30,14 +30,23 @@ fn same_seed_same_data_other_seed_other_data() {
         assert_eq!(x.realisations, y.realisations);
     }
     // Each organisation can be generated on its own.
-    assert_eq!(format!("{:?}", organisation(1, 3, 17)), format!("{:?}", a[17]));
-    assert_eq!(format!("{:?}", organisation(1, 3, 39)), format!("{:?}", a[39]));
+    assert_eq!(
+        format!("{:?}", organisation(1, 3, 17)),
+        format!("{:?}", a[17])
+    );
+    assert_eq!(
+        format!("{:?}", organisation(1, 3, 39)),
+        format!("{:?}", a[39])
+    );
 
     let other_seed = kabupaten(2, 3);
     let other_index = kabupaten(1, 4);
     for other in [&other_seed, &other_index] {
         assert_ne!(format!("{a:?}"), format!("{other:?}"));
-        let differing_trees = a.iter().zip(other.iter()).filter(|(x, y)| x.org.units != y.org.units);
+        let differing_trees = a
+            .iter()
+            .zip(other.iter())
+            .filter(|(x, y)| x.org.units != y.org.units);
         assert!(differing_trees.count() >= 35, "most trees differ");
         let differing_values = a
             .iter()
@@ -53,9 +62,14 @@ fn a_kabupaten_has_the_size_of_issue_6() {
         let orgs = kabupaten(seed, index);
         assert_eq!(orgs.len(), ORGS_PER_KABUPATEN);
         let (units, indicators, realisations) = totals(&orgs);
-        eprintln!("seed {seed} kabupaten {index}: {units} units, {indicators} indicators, {realisations} realisations");
+        eprintln!(
+            "seed {seed} kabupaten {index}: {units} units, {indicators} indicators, {realisations} realisations"
+        );
         assert!((850..=1100).contains(&units), "~1000 units, got {units}");
-        assert!((3500..=4600).contains(&indicators), "~4000 indicators, got {indicators}");
+        assert!(
+            (3500..=4600).contains(&indicators),
+            "~4000 indicators, got {indicators}"
+        );
         assert!(
             (65_000..=90_000).contains(&realisations),
             "~80000 realisations, got {realisations}"
@@ -105,7 +119,9 @@ fn every_organisation_validates_and_reads_like_a_real_tree() {
                     }
                     for i in &ob.indicators {
                         assert_eq!(i.iku, u.kind == UnitKind::Kepala);
-                        assert!(i.satuan.is_some() && i.polarity.is_some() && i.aggregation.is_some());
+                        assert!(
+                            i.satuan.is_some() && i.polarity.is_some() && i.aggregation.is_some()
+                        );
                         assert_eq!(i.targets.len(), 5, "{} {}", u.key, i.code);
                     }
                 }
@@ -137,8 +153,12 @@ fn indicators_mix_polarities_targets_and_units_of_measure() {
     assert!((0.05..0.3).contains(&negative), "some negative: {negative}");
     let iku = share(&|i| i.iku);
     assert!((0.01..0.1).contains(&iku), "IKU are the heads': {iku}");
-    assert!(indicators.iter().any(|i| i.polarity == Some(Polarity::Range)
-        && matches!(i.targets.get(&2026), Some(TargetValue::Range { .. }))));
+    assert!(
+        indicators
+            .iter()
+            .any(|i| i.polarity == Some(Polarity::Range)
+                && matches!(i.targets.get(&2026), Some(TargetValue::Range { .. })))
+    );
     for q in ["WTP", "A"] {
         assert!(
             indicators
@@ -147,7 +167,10 @@ fn indicators_mix_polarities_targets_and_units_of_measure() {
             "a qualitative target {q}"
         );
     }
-    let satuan: HashSet<&str> = indicators.iter().filter_map(|i| i.satuan.as_deref()).collect();
+    let satuan: HashSet<&str> = indicators
+        .iter()
+        .filter_map(|i| i.satuan.as_deref())
+        .collect();
     for s in ["%", "dokumen", "orang", "indeks", "Rp", "hari", "kasus"] {
         assert!(satuan.contains(s), "satuan {s}");
     }
@@ -174,14 +197,23 @@ fn quarters_are_in_realistic_workflow_states() {
         let operator = pokin_synth::operator_name(&o.org.name);
         assert!(o.realisations.iter().all(|r| r.updated_by == operator));
     }
-    let count = |q: (i32, u8), s: &str| by_quarter.get(&q).and_then(|m| m.get(s)).copied().unwrap_or(0);
+    let count = |q: (i32, u8), s: &str| {
+        by_quarter
+            .get(&q)
+            .and_then(|m| m.get(s))
+            .copied()
+            .unwrap_or(0)
+    };
     let reported = |q: (i32, u8)| by_quarter.get(&q).map_or(0, |m| m.values().sum::<usize>());
     for year in RENSTRA_START..RENSTRA_END {
         for n in 1..=4 {
             // Verified, a few missing.
             assert_eq!(reported((year, n)), count((year, n), "diverifikasi"));
             let missing = indicators - reported((year, n));
-            assert!(missing > 0 && missing < indicators / 20, "{year} TW{n}: {missing} missing");
+            assert!(
+                missing > 0 && missing < indicators / 20,
+                "{year} TW{n}: {missing} missing"
+            );
         }
     }
     let tw2 = (RENSTRA_END, 2);
@@ -189,9 +221,16 @@ fn quarters_are_in_realistic_workflow_states() {
     assert!(count(tw2, "diajukan") > 0);
     let tw3 = (RENSTRA_END, 3);
     for s in ["draft", "diajukan", "dikembalikan"] {
-        assert!(count(tw3, s) > indicators / 20, "TW III {s}: {}", count(tw3, s));
+        assert!(
+            count(tw3, s) > indicators / 20,
+            "TW III {s}: {}",
+            count(tw3, s)
+        );
     }
-    assert!(reported(tw3) < indicators * 85 / 100, "TW III partly missing");
+    assert!(
+        reported(tw3) < indicators * 85 / 100,
+        "TW III partly missing"
+    );
     assert!(!by_quarter.contains_key(&(RENSTRA_END, 4)));
 }
 
@@ -214,7 +253,13 @@ fn capaian_spreads_over_the_predicate_bands() {
             .filter(|r| r.period.year == 2025 && r.status == Status::Diverifikasi)
             .count();
         assert_eq!(counted, verified_2025);
-        let m = measure_organisation(&o.org, 2025, Span::Year, &verified, &MeasureSettings::default());
+        let m = measure_organisation(
+            &o.org,
+            2025,
+            Span::Year,
+            &verified,
+            &MeasureSettings::default(),
+        );
         for im in m.indicators.values() {
             total += 1;
             match &im.capaian {
@@ -235,7 +280,11 @@ fn capaian_spreads_over_the_predicate_bands() {
         }
     }
     eprintln!("{by_band:?}, {over} over 110 %, {normal} in 80–110 % of {total}");
-    assert_eq!(by_band.len(), bands.bands().len(), "every band: {by_band:?}");
+    assert_eq!(
+        by_band.len(),
+        bands.bands().len(),
+        "every band: {by_band:?}"
+    );
     assert!(normal * 100 / total >= 55, "most in 80–110 %");
     assert!(over * 100 / total >= 3, "some over 110 %");
 }
@@ -245,7 +294,11 @@ fn names_are_unique_across_kabupaten() {
     let mut names = HashSet::new();
     for index in [0, 1] {
         for o in kabupaten(9, index) {
-            assert!(o.org.name.ends_with(&kabupaten_name(index)), "{}", o.org.name);
+            assert!(
+                o.org.name.ends_with(&kabupaten_name(index)),
+                "{}",
+                o.org.name
+            );
             assert!(names.insert(o.org.name.clone()), "twice: {}", o.org.name);
         }
     }

@@ -31,11 +31,22 @@ fn the_parser_reads_three_synthetic_trees() {
             assert_eq!(parsed.name, unit.name.to_uppercase());
         }
         // Same objectives and indicators, codes, statements and names (wrapped lines joined).
-        assert_eq!(parsed.objectives.len(), unit.objectives.len(), "{}", unit.name);
+        assert_eq!(
+            parsed.objectives.len(),
+            unit.objectives.len(),
+            "{}",
+            unit.name
+        );
         for (po, o) in parsed.objectives.iter().zip(&unit.objectives) {
             assert_eq!(po.code, o.code);
             assert_eq!(po.statement, o.statement);
-            assert_eq!(po.indicators.len(), o.indicators.len(), "{} {}", unit.name, o.code);
+            assert_eq!(
+                po.indicators.len(),
+                o.indicators.len(),
+                "{} {}",
+                unit.name,
+                o.code
+            );
             for (pi, i) in po.indicators.iter().zip(&o.indicators) {
                 assert_eq!((&pi.code, &pi.name), (&i.code, &i.name));
                 assert_eq!(pi.iku, i.iku);
@@ -46,10 +57,19 @@ fn the_parser_reads_three_synthetic_trees() {
     // What the parser infers differently:
     // 1. the second and third heads are roots of their own, with a `many-heads` warning each,
     //    and the Sekretariat and Bidang of every organisation stand under the *first* head;
-    let many_heads = tree.diagnostics.iter().filter(|d| d.code == "many-heads").count();
+    let many_heads = tree
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "many-heads")
+        .count();
     assert_eq!(many_heads, 2);
     let first_head = &tree.units[0].key;
-    for u in tree.units.iter().filter(|u| matches!(u.kind, UnitKind::Sekretariat | UnitKind::Bidang | UnitKind::Upt)) {
+    for u in tree.units.iter().filter(|u| {
+        matches!(
+            u.kind,
+            UnitKind::Sekretariat | UnitKind::Bidang | UnitKind::Upt
+        )
+    }) {
         assert_eq!(u.parent.as_ref(), Some(first_head), "{}", u.name);
     }
     // 2. satuan and polarity come from the names' wording, which is silent on some of them
@@ -80,8 +100,16 @@ fn the_parser_reads_three_synthetic_trees() {
         tree.units.len(),
         parsed.len()
     );
-    assert!(satuan_same * 100 / parsed.len() >= 60, "{satuan_same} of {}", parsed.len());
-    assert!(polarity_same * 100 / parsed.len() >= 80, "{polarity_same} of {}", parsed.len());
+    assert!(
+        satuan_same * 100 / parsed.len() >= 60,
+        "{satuan_same} of {}",
+        parsed.len()
+    );
+    assert!(
+        polarity_same * 100 / parsed.len() >= 80,
+        "{polarity_same} of {}",
+        parsed.len()
+    );
     // 3. a Seksi's parent is the Bidang whose name shares most words with its own: nearly
     //    always its own Bidang, but across organisations a tie can go elsewhere (e.g. "Seksi
     //    Sarana dan Prasarana Kesehatan Masyarakat" shares two words with "Bidang Sarana dan
@@ -90,7 +118,10 @@ fn the_parser_reads_three_synthetic_trees() {
     for (parsed, unit) in tree.units.iter().zip(&units) {
         if unit.kind == UnitKind::Seksi {
             seksi += 1;
-            let parent = tree.units.iter().find(|u| Some(&u.key) == parsed.parent.as_ref());
+            let parent = tree
+                .units
+                .iter()
+                .find(|u| Some(&u.key) == parsed.parent.as_ref());
             let expected = units.iter().find(|u| Some(&u.key) == unit.parent.as_ref());
             if parent.map(|p| p.name.clone()) == expected.map(|e| e.name.to_uppercase()) {
                 own_bidang += 1;

@@ -357,9 +357,17 @@ pub fn roll_up_organisation(
     // of the supported objective and then of the supporters in the document. Units are found
     // by key in a sorted list (no hashing of user-chosen keys).
     let mut links: Vec<(usize, usize, f64)> = Vec::new();
-    if org.units.iter().any(|u| u.objectives.iter().any(|o| !o.supports.is_empty())) {
-        let mut by_key: Vec<(&UnitKey, usize)> =
-            org.units.iter().enumerate().map(|(i, u)| (&u.key, i)).collect();
+    if org
+        .units
+        .iter()
+        .any(|u| u.objectives.iter().any(|o| !o.supports.is_empty()))
+    {
+        let mut by_key: Vec<(&UnitKey, usize)> = org
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (&u.key, i))
+            .collect();
         by_key.sort_unstable();
         let find = |key: &UnitKey, code: &Code| -> Option<usize> {
             // Unit keys are unique, so the first match is the unit (`validate`); so are the
@@ -369,7 +377,10 @@ pub fn roll_up_organisation(
             if k != key {
                 return None;
             }
-            let o = org.units[u].objectives.iter().position(|o| &o.code == code)?;
+            let o = org.units[u]
+                .objectives
+                .iter()
+                .position(|o| &o.code == code)?;
             Some(first[u] + o)
         };
         for (ui, u) in org.units.iter().enumerate() {
