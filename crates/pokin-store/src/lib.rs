@@ -105,7 +105,7 @@ impl Store {
         org::revision(&self.pool, org_id).await
     }
 
-    /// [`Store::revision`] of every organisation that has one, in one query.
+    /// Every stored organisation's id with its [`Store::revision`], in one statement.
     pub async fn revisions(&self) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
         org::revisions(&self.pool).await
     }

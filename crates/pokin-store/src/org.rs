@@ -76,7 +76,8 @@ struct RevisionRow {
 }
 
 const REVISION: &str = "SELECT org_id, revision FROM org_revisions WHERE org_id = $1";
-const REVISIONS: &str = "SELECT org_id, revision FROM org_revisions";
+const REVISIONS: &str = "SELECT o.id AS org_id, COALESCE(r.revision, 0) AS revision \
+     FROM organisations o LEFT JOIN org_revisions r ON r.org_id = o.id";
 
 /// The revision of an organisation's data (0 when it never changed).
 pub(crate) async fn revision(pool: &Pool, org_id: i64) -> Result<i64> {
@@ -86,7 +87,7 @@ pub(crate) async fn revision(pool: &Pool, org_id: i64) -> Result<i64> {
     Ok(rows.first().map_or(0, |r| r.revision))
 }
 
-/// The revision of every organisation that has one.
+/// Every organisation's id with its revision.
 pub(crate) async fn revisions(pool: &Pool) -> Result<HashMap<i64, i64>> {
     let rows: Vec<RevisionRow> = pool
         .fetch_single("membaca revisi data", REVISIONS, params![])

@@ -102,16 +102,16 @@ impl OrgCache {
         Ok(self.at(store, id, revision))
     }
 
-    /// Snapshots of several organisations with one query for all their revisions.
-    pub(crate) async fn snapshots(
+    /// Snapshots of every stored organisation, by id, with one statement.
+    pub(crate) async fn all_snapshots(
         self: &Arc<Self>,
         store: &Store,
-        ids: &[i64],
     ) -> Result<Vec<OrgSnapshot>, Error> {
-        let revisions = store.revisions().await?;
-        Ok(ids
-            .iter()
-            .map(|id| self.at(store, *id, revisions.get(id).copied().unwrap_or(0)))
+        let mut revisions: Vec<(i64, i64)> = store.revisions().await?.into_iter().collect();
+        revisions.sort_unstable();
+        Ok(revisions
+            .into_iter()
+            .map(|(id, revision)| self.at(store, id, revision))
             .collect())
     }
 

@@ -224,9 +224,7 @@ async fn pages_cost_the_same_queries_whatever_the_size() {
         let large = costs(&t, &s, 40).await;
         assert_eq!(small, large, "statements per page must not grow with units");
         for (name, cold, warm) in &small {
-            // The region-wide page reads the list of organisations too.
-            let warm_bound = if *name == "region" { WARM + 1 } else { WARM };
-            assert!(*warm <= warm_bound, "{name}: {warm} statements warm");
+            assert_eq!(*warm, WARM, "{name}: statements warm");
             assert!(*cold <= 30, "{name}: {cold} statements cold");
         }
     }

@@ -59,15 +59,13 @@ pub async fn page(
     let choice = q.choice()?;
     let today = today();
     let rq = choice.reporting_quarter(today);
-    let ids: Vec<i64> = state
-        .store
-        .organisations()
+    let snapshots: Vec<OrgSnapshot> = state
+        .cache
+        .all_snapshots(&state.store)
         .await?
         .into_iter()
-        .map(|o| o.id)
-        .filter(|id| can(&current.user, Action::Read, Target::Org(*id)).is_ok())
+        .filter(|s| can(&current.user, Action::Read, Target::Org(s.id)).is_ok())
         .collect();
-    let snapshots = state.cache.snapshots(&state.store, &ids).await?;
     let key = format!("daerah:{}:{today}", choice.query());
     let body = match state.cache.combined(&key, &snapshots) {
         Some(body) => body,
@@ -126,7 +124,11 @@ async fn body(snapshots: Vec<OrgSnapshot>, choice: SpanChoice, rq: u8) -> Result
         });
         form_org.get_or_insert_with(|| c.org.clone());
     }
-    // Highest capaian first; unreported last.
+    // The table by name, as the list of organisations; the chart by capaian, highest first and
+    // unreported last.
+    rows.sort_by(|a, b| {
+        (a.name.to_lowercase(), &a.name, a.id).cmp(&(b.name.to_lowercase(), &b.name, b.id))
+    });
     items.sort_by(|a, b| {
         b.value
             .unwrap_or(f64::NEG_INFINITY)
