@@ -14,7 +14,8 @@
 //! level, parents first.
 //!
 //! Statements are chunked under both backends' bind-parameter limits (SQLite 32766, PostgreSQL
-//! 65535). Each text is built once and kept for the life of the process (`&'static str`, as
+//! 65535) and at most 1024 rows; on SQLite their placeholders are written `?` (see [`budget`]
+//! for why). Each text is built once and kept for the life of the process (`&'static str`, as
 //! every query of this crate): one per table for a full chunk, and for the rest of a table's
 //! rows one per power of two (a remainder is sent as pieces of 2^k rows), so the texts kept stay
 //! bounded — at most about twice the full chunk's text per table.
@@ -30,6 +31,7 @@ use crate::org::{
     INSERT_UNIT, ORG_ID_BY_NAME, indicator_columns, official_columns,
 };
 use crate::tree::value_columns;
+use chrono::{DateTime, Utc};
 use pokin_domain::capaian::{Periodisation, Realisation};
 use pokin_domain::measure::{IndicatorKey, Period, RealisationInput, Status};
 use pokin_domain::{Organisation, TargetValue, UnitKey};
@@ -67,15 +69,50 @@ const INSERT_REALISATION: &str = "INSERT INTO realisations \
      kendala, solusi, pendorong, status, return_reason, updated_by, updated_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
-/// The most rows in one statement: beyond this, a larger statement is no faster and costs more
-/// to prepare (SQLite looks `$N` parameters up linearly).
-const MAX_ROWS_PER_STATEMENT: usize = 1024;
+/// How large one statement may be, and how its placeholders are written.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    /// At most this many bind parameters…
+    params: usize,
+    /// …and this many rows.
+    rows: usize,
+    style: Style,
+}
 
-/// The most bind parameters one statement may carry on each backend.
-fn max_params(store: &Store) -> usize {
+/// How the placeholders of a multi-row text are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Style {
+    /// `$1, $2, …`, renumbered row by row: the form of every query of this crate.
+    Numbered,
+    /// `?`, one parameter per occurrence (a placeholder used twice in a row is sent twice).
+    Positional,
+}
+
+/// The statement size and placeholder style for `store`'s backend.
+///
+/// PostgreSQL: its protocol's limit of 65535 parameters, at most 1024 rows, `$N` placeholders.
+///
+/// SQLite: its limit of 32766 parameters, at most 1024 rows, and `?` placeholders — the one
+/// place where a text differs between the backends, and only in how its placeholders are
+/// written: both are rendered from the same one-row text. With `$N`, a statement of n
+/// parameters costs O(n²) to bind, because sqlx-sqlite asks SQLite for the name of every
+/// parameter and SQLite finds a name by a linear search (`sqlite3VListNumToName`); a nameless
+/// `?` has no name to look up. Measured on a kabupaten (193,000 rows): with `$N`, 73 s in
+/// 1024-row statements (88 % of it in that search) and at best 5–6 s in statements of about 128
+/// parameters, where the search balances the hand-over of each statement to sqlx-sqlite's worker
+/// thread; with `?`, about 2 s.
+fn budget(store: &Store) -> Budget {
     match store.backend() {
-        crate::Backend::Sqlite => 32_766,
-        crate::Backend::Postgres => 65_535,
+        crate::Backend::Sqlite => Budget {
+            params: 32_766,
+            rows: 1024,
+            style: Style::Positional,
+        },
+        crate::Backend::Postgres => Budget {
+            params: 65_535,
+            rows: 1024,
+            style: Style::Numbered,
+        },
     }
 }
 
@@ -115,7 +152,7 @@ pub(crate) async fn import(
         return Ok(Vec::new());
     }
     check(orgs)?;
-    let limit = max_params(store);
+    let limit = budget(store);
     WriteTx::run(store, actor, "mengimpor organisasi secara massal", async |tx| {
         for o in orgs {
             let existing: Option<IdOnly> = tx
@@ -303,39 +340,25 @@ pub(crate) async fn import(
         }
 
         // Rencana Aksi targets and realisations, streamed (no list of every row at once).
-        let period_targets = orgs.iter().zip(&org_ids).flat_map(|(o, &org_id)| {
-            o.period_targets.iter().map(move |(k, p, v)| {
-                let (n, min, max, text) = value_columns(Some(v));
-                [period_params(org_id, k, *p), params![n, min, max, text]].concat()
-            })
-        });
+        let period_targets = MeasurementRows {
+            orgs,
+            ids: &org_ids,
+            list: |o| o.period_targets,
+            row: period_target_row,
+            stamp,
+            org: 0,
+            item: 0,
+        };
         insert_all(tx, crate::measure::INSERT_PERIOD_TARGET, period_targets, limit).await?;
-        let realisations = orgs.iter().zip(&org_ids).flat_map(|(o, &org_id)| {
-            o.realisations.iter().map(move |r| {
-                let (number, text) = realisation_columns(Some(&r.value));
-                let reason = match r.status {
-                    Status::Draft | Status::Diverifikasi => None,
-                    Status::Diajukan | Status::Dikembalikan => {
-                        r.return_reason.as_deref().map(str::trim)
-                    }
-                };
-                [
-                    period_params(org_id, &r.indicator, r.period),
-                    params![
-                        number,
-                        text,
-                        None::<String>,
-                        None::<String>,
-                        None::<String>,
-                        r.status.as_str(),
-                        reason,
-                        r.updated_by.trim(),
-                        stamp,
-                    ],
-                ]
-                .concat()
-            })
-        });
+        let realisations = MeasurementRows {
+            orgs,
+            ids: &org_ids,
+            list: |o| o.realisations,
+            row: realisation_row,
+            stamp,
+            org: 0,
+            item: 0,
+        };
         insert_all(tx, INSERT_REALISATION, realisations, limit).await?;
 
         // One audit record per organisation: a summary, not the tree.
@@ -369,6 +392,72 @@ pub(crate) async fn import(
         Ok((org_ids, last))
     })
     .await
+}
+
+/// The rows of one list of measurements (`list`) of every organisation, in order, made by
+/// `row` from the organisation's id, the item and the time stamp of the import. An iterator of
+/// plain functions rather than closures: a future that holds closures over borrowed items
+/// across an `await` is not `Send` (the closures are not generic over the borrow's lifetime).
+struct MeasurementRows<'o, 'a, T> {
+    orgs: &'o [BulkOrganisation<'a>],
+    ids: &'o [i64],
+    list: fn(&BulkOrganisation<'a>) -> &'a [T],
+    row: fn(i64, &T, DateTime<Utc>) -> Vec<Param>,
+    stamp: DateTime<Utc>,
+    org: usize,
+    item: usize,
+}
+
+impl<T> Iterator for MeasurementRows<'_, '_, T> {
+    type Item = Vec<Param>;
+
+    fn next(&mut self) -> Option<Vec<Param>> {
+        loop {
+            let o = self.orgs.get(self.org)?;
+            if let Some(t) = (self.list)(o).get(self.item) {
+                self.item += 1;
+                return Some((self.row)(self.ids[self.org], t, self.stamp));
+            }
+            self.org += 1;
+            self.item = 0;
+        }
+    }
+}
+
+/// The parameters of [`crate::measure::INSERT_PERIOD_TARGET`], as `set_period_targets` writes
+/// them.
+fn period_target_row(
+    org_id: i64,
+    (k, p, v): &(IndicatorKey, Period, TargetValue),
+    _: DateTime<Utc>,
+) -> Vec<Param> {
+    let (n, min, max, text) = value_columns(Some(v));
+    [period_params(org_id, k, *p), params![n, min, max, text]].concat()
+}
+
+/// The parameters of [`INSERT_REALISATION`]: what saving the value and taking the workflow
+/// steps to `r.status` leaves (no narrative; a return reason only where a step keeps one).
+fn realisation_row(org_id: i64, r: &BulkRealisation, stamp: DateTime<Utc>) -> Vec<Param> {
+    let (number, text) = realisation_columns(Some(&r.value));
+    let reason = match r.status {
+        Status::Draft | Status::Diverifikasi => None,
+        Status::Diajukan | Status::Dikembalikan => r.return_reason.as_deref().map(str::trim),
+    };
+    [
+        period_params(org_id, &r.indicator, r.period),
+        params![
+            number,
+            text,
+            None::<String>,
+            None::<String>,
+            None::<String>,
+            r.status.as_str(),
+            reason,
+            r.updated_by.trim(),
+            stamp,
+        ],
+    ]
+    .concat()
 }
 
 #[derive(sqlx::FromRow)]
@@ -558,21 +647,17 @@ fn misplaced(
 // Multi-row statements.
 
 /// Inserts every row of `rows` (each the parameters of `single`, a one-row `INSERT`) with as
-/// few statements as the parameter limit allows; nothing is returned.
+/// few statements as the statement budget allows; nothing is returned.
 async fn insert_all(
     tx: &mut WriteTx,
     single: &'static str,
     rows: impl Iterator<Item = Vec<Param>>,
-    limit: usize,
+    limit: Budget,
 ) -> Result<()> {
-    for_chunks(
-        single,
-        "",
-        rows,
-        limit,
-        async |sql: &'static str, params: Vec<Param>| tx.execute(sql, params).await.map(|_| ()),
-    )
-    .await
+    for (sql, params) in Chunks::new(single, "", rows, limit) {
+        tx.execute(sql, params).await?;
+    }
+    Ok(())
 }
 
 /// Like [`insert_all`], returning the rows `returning` (` RETURNING …`) names.
@@ -581,85 +666,89 @@ async fn insert_returning<T: Record>(
     single: &'static str,
     returning: &'static str,
     rows: impl Iterator<Item = Vec<Param>>,
-    limit: usize,
+    limit: Budget,
 ) -> Result<Vec<T>> {
     let mut out = Vec::new();
-    for_chunks(
-        single,
-        returning,
-        rows,
-        limit,
-        async |sql: &'static str, params: Vec<Param>| {
-            out.extend(tx.insert_returning::<T>(sql, params).await?);
-            Ok(())
-        },
-    )
-    .await?;
+    for (sql, params) in Chunks::new(single, returning, rows, limit) {
+        out.extend(tx.insert_returning::<T>(sql, params).await?);
+    }
     Ok(out)
 }
 
-/// Groups `rows` into statements: full chunks, then the rest as pieces of 2^k rows (largest
-/// first), and runs `run` on each statement's text and parameters.
-async fn for_chunks(
+/// Rows grouped into statements (text and parameters): full chunks, then the rest as pieces of
+/// 2^k rows, largest first.
+struct Chunks<I> {
     single: &'static str,
     returning: &'static str,
-    mut rows: impl Iterator<Item = Vec<Param>>,
-    limit: usize,
-    mut run: impl AsyncFnMut(&'static str, Vec<Param>) -> Result<()>,
-) -> Result<()> {
-    let per_row = template(single).per_row;
-    let cap = std::env::var("POKIN_BULK_ROWS_TMP").ok().and_then(|v| v.parse().ok()).unwrap_or(MAX_ROWS_PER_STATEMENT);
-    let full = (limit / per_row).clamp(1, cap);
-    loop {
-        let mut params = Vec::with_capacity(full * per_row);
-        let mut n = 0;
-        let qm = std::env::var("POKIN_BULK_Q_TMP").is_ok();
-        let seq = placeholders(template(single).tuple);
-        for row in rows.by_ref().take(full) {
-            debug_assert_eq!(row.len(), per_row, "{single}");
-            if qm { for &k in &seq { params.push(row[k-1].clone()); } } else {
-            params.extend(row); }
-            n += 1;
+    rows: I,
+    style: Style,
+    /// The placeholder numbers of the row's tuple, in order of occurrence.
+    order: Vec<usize>,
+    /// Whether `order` is 1, 2, … (each parameter once, in order).
+    in_order: bool,
+    /// Parameters sent per row.
+    sent: usize,
+    full: usize,
+    /// The parameters of the last, partial chunk and how many rows of it are left.
+    rest: Option<(std::vec::IntoIter<Param>, usize)>,
+}
+
+impl<I: Iterator<Item = Vec<Param>>> Chunks<I> {
+    fn new(single: &'static str, returning: &'static str, rows: I, limit: Budget) -> Self {
+        let t = template(single);
+        let in_order = t.order.iter().copied().eq(1..=t.per_row);
+        let sent = match limit.style {
+            Style::Numbered => t.per_row,
+            Style::Positional => t.order.len(),
+        };
+        Chunks {
+            single,
+            returning,
+            rows,
+            style: limit.style,
+            order: t.order,
+            in_order,
+            sent,
+            full: (limit.params / sent).clamp(1, limit.rows),
+            rest: None,
         }
-        if qm {
-            if n > 0 {
-            let t = template(single);
-            let mut tuple = String::from("(");
-            for i in 0..seq.len() { if i>0 {tuple.push_str(", ");} tuple.push('?'); }
-            tuple.push(')');
-            let mut sql = format!("{} VALUES ", t.head);
-            for r in 0..n { if r>0 {sql.push_str(", ");} sql.push_str(&tuple); }
-            sql.push_str(returning);
-            let sql: &'static str = text_owned(sql);
-            run(sql, params).await?;
-            }
-            if n == full { continue; }
-            return Ok(());
-        }
-        if n == full {
-            run(text(single, returning, n), params).await?;
-            continue;
-        }
-        // The rest: pieces of 2^k rows, largest first.
-        let mut params = params.into_iter();
-        let mut left = n;
-        while left > 0 {
-            let piece = 1 << left.ilog2();
-            let chunk: Vec<Param> = params.by_ref().take(piece * per_row).collect();
-            run(text(single, returning, piece), chunk).await?;
-            left -= piece;
-        }
-        return Ok(());
+    }
+
+    fn text(&self, rows: usize) -> &'static str {
+        text(self.single, self.returning, rows, self.style)
     }
 }
 
-fn text_owned(sql: String) -> &'static str {
-    static T: OnceLock<Mutex<HashMap<String, &'static str>>> = OnceLock::new();
-    let mut t = T.get_or_init(Default::default).lock().unwrap();
-    if let Some(s) = t.get(&sql) { return s; }
-    let l: &'static str = Box::leak(sql.clone().into_boxed_str());
-    t.insert(sql, l);
-    l
+impl<I: Iterator<Item = Vec<Param>>> Iterator for Chunks<I> {
+    type Item = (&'static str, Vec<Param>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_none() {
+            let mut params = Vec::with_capacity(self.full * self.sent);
+            let mut n = 0;
+            for row in self.rows.by_ref().take(self.full) {
+                debug_assert_eq!(row.len(), self.order.iter().max().copied().unwrap_or(0));
+                if self.style == Style::Positional && !self.in_order {
+                    params.extend(self.order.iter().map(|&k| row[k - 1].clone()));
+                } else {
+                    params.extend(row);
+                }
+                n += 1;
+            }
+            if n == self.full {
+                return Some((self.text(n), params));
+            }
+            self.rest = Some((params.into_iter(), n));
+        }
+        let (params, left) = self.rest.as_mut()?;
+        if *left == 0 {
+            return None;
+        }
+        let piece = 1 << left.ilog2();
+        *left -= piece;
+        let chunk = params.by_ref().take(piece * self.sent).collect();
+        Some((self.text(piece), chunk))
+    }
 }
 
 /// The parts of a one-row `INSERT … VALUES (…) [RETURNING …]`.
@@ -668,6 +757,8 @@ struct Template {
     head: &'static str,
     /// The `VALUES` tuple, e.g. `($1, $2, $2)`.
     tuple: &'static str,
+    /// The placeholder numbers of `tuple` in order of occurrence, e.g. 1, 2, 2.
+    order: Vec<usize>,
     /// The highest placeholder number: the parameters per row.
     per_row: usize,
 }
@@ -684,41 +775,32 @@ fn template(single: &'static str) -> Template {
         .map(|c| open + c)
         .unwrap_or_else(|| panic!("no VALUES tuple: {single}"));
     let tuple = &rest[open..=close];
-    let per_row = placeholders(tuple).into_iter().max().unwrap_or(0);
+    let order = placeholders(tuple);
+    let per_row = order.iter().copied().max().unwrap_or(0);
     assert!(per_row > 0, "no placeholders: {single}");
     Template {
         head: head.trim_end(),
         tuple,
+        order,
         per_row,
     }
 }
 
 /// The numbers of the `$N` placeholders in `s`, in order.
 fn placeholders(s: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c != '$' {
-            continue;
-        }
-        let start = i + 1;
-        let mut end = start;
-        while let Some(&(j, d)) = chars.peek() {
-            if !d.is_ascii_digit() {
-                break;
-            }
-            end = j + 1;
-            chars.next();
-        }
-        if let Ok(n) = s[start..end].parse() {
-            out.push(n);
-        }
-    }
-    out
+    s.split('$')
+        .skip(1)
+        .filter_map(|after| {
+            let end = after
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(after.len());
+            after[..end].parse().ok()
+        })
+        .collect()
 }
 
-/// `single` as an insert of `rows` rows followed by `returning`.
-fn render(single: &'static str, returning: &str, rows: usize) -> String {
+/// `single` as an insert of `rows` rows followed by `returning`, its placeholders in `style`.
+fn render(single: &'static str, returning: &str, rows: usize, style: Style) -> String {
     let t = template(single);
     let mut out = String::with_capacity(t.head.len() + rows * (t.tuple.len() + 16) + 64);
     out.push_str(t.head);
@@ -730,12 +812,18 @@ fn render(single: &'static str, returning: &str, rows: usize) -> String {
         let offset = r * t.per_row;
         let mut rest = t.tuple;
         while let Some(i) = rest.find('$') {
-            out.push_str(&rest[..=i]);
+            out.push_str(&rest[..i]);
             let digits = rest[i + 1..]
                 .find(|c: char| !c.is_ascii_digit())
                 .map_or(rest.len(), |e| i + 1 + e);
-            let n: usize = rest[i + 1..digits].parse().unwrap_or(0);
-            out.push_str(&(n + offset).to_string());
+            match style {
+                Style::Positional => out.push('?'),
+                Style::Numbered => {
+                    let n: usize = rest[i + 1..digits].parse().unwrap_or(0);
+                    out.push('$');
+                    out.push_str(&(n + offset).to_string());
+                }
+            }
             rest = &rest[digits..];
         }
         out.push_str(rest);
@@ -744,26 +832,35 @@ fn render(single: &'static str, returning: &str, rows: usize) -> String {
     out
 }
 
-/// The text of `single` for `rows` rows and `returning`, built once per process and kept.
-fn text(single: &'static str, returning: &'static str, rows: usize) -> &'static str {
-    type Key = (&'static str, &'static str, usize);
+/// The text of `single` for `rows` rows, `returning` and `style`, built once per process and
+/// kept.
+fn text(single: &'static str, returning: &'static str, rows: usize, style: Style) -> &'static str {
+    type Key = (&'static str, &'static str, usize, Style);
     static TEXTS: OnceLock<Mutex<HashMap<Key, &'static str>>> = OnceLock::new();
     let mut texts = TEXTS
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|e| e.into_inner());
     texts
-        .entry((single, returning, rows))
-        .or_insert_with(|| Box::leak(render(single, returning, rows).into_boxed_str()))
+        .entry((single, returning, rows, style))
+        .or_insert_with(|| Box::leak(render(single, returning, rows, style).into_boxed_str()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn limit(params: usize, rows: usize, style: Style) -> Budget {
+        Budget {
+            params,
+            rows,
+            style,
+        }
+    }
+
     #[test]
     fn multi_row_text_renumbers_each_row_and_keeps_repeated_placeholders() {
-        let sql = render(INSERT_ORG, RETURNING_ORG, 3);
+        let sql = render(INSERT_ORG, RETURNING_ORG, 3, Style::Numbered);
         assert_eq!(
             sql,
             "INSERT INTO organisations \
@@ -772,33 +869,61 @@ mod tests {
              ($13, $14, $15, $16, $17, $18, $18) RETURNING id, name"
         );
         assert_eq!(template(INSERT_ORG).per_row, 6);
+        assert_eq!(template(INSERT_ORG).order, vec![1, 2, 3, 4, 5, 6, 6]);
         assert_eq!(template(INSERT_INDICATOR).per_row, 20);
-        let one = render(INSERT_TARGET, "", 1);
+        let one = render(INSERT_TARGET, "", 1, Style::Numbered);
         assert!(
             one.ends_with("VALUES ($1, $2, $3, $4, $5, $6, $7)"),
             "{one}"
+        );
+        let positional = render(INSERT_ORG, "", 2, Style::Positional);
+        assert!(
+            positional.ends_with("VALUES (?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?)"),
+            "{positional}"
         );
     }
 
     #[test]
     fn texts_are_built_once() {
-        let a = text(INSERT_UNIT, RETURNING_UNIT, 5);
-        let b = text(INSERT_UNIT, RETURNING_UNIT, 5);
+        let a = text(INSERT_UNIT, RETURNING_UNIT, 5, Style::Numbered);
+        let b = text(INSERT_UNIT, RETURNING_UNIT, 5, Style::Numbered);
         assert!(std::ptr::eq(a, b));
-        assert_ne!(a, text(INSERT_UNIT, RETURNING_UNIT, 4));
+        assert_ne!(a, text(INSERT_UNIT, RETURNING_UNIT, 4, Style::Numbered));
+        assert_ne!(a, text(INSERT_UNIT, RETURNING_UNIT, 5, Style::Positional));
     }
 
-    #[tokio::test]
-    async fn rows_are_chunked_in_full_statements_then_powers_of_two() {
-        let rows = (0..23).map(|i: i64| params![i, i, i, i, i, i, i]);
-        let mut seen = Vec::new();
+    #[test]
+    fn rows_are_chunked_in_full_statements_then_powers_of_two() {
+        let rows = |n: i64| (0..n).map(|i| params![i, i, i, i, i, i, i]);
         // 7 parameters per row, at most 70 per statement: chunks of 10 rows.
-        for_chunks(INSERT_TARGET, "", rows, 70, async |sql, params| {
-            seen.push((sql.matches('(').count() - 1, params.len()));
-            Ok(())
-        })
-        .await
-        .unwrap();
-        assert_eq!(seen, vec![(10, 70), (10, 70), (2, 14), (1, 7)]);
+        let sizes = |n, limit| {
+            Chunks::new(INSERT_TARGET, "", rows(n), limit)
+                .map(|(sql, params)| (sql.matches('(').count() - 1, params.len()))
+                .collect::<Vec<_>>()
+        };
+        for style in [Style::Numbered, Style::Positional] {
+            let l = limit(70, 1024, style);
+            assert_eq!(sizes(23, l), vec![(10, 70), (10, 70), (2, 14), (1, 7)]);
+            assert_eq!(sizes(20, l), vec![(10, 70), (10, 70)]);
+            assert_eq!(sizes(0, l), vec![]);
+            // The row limit applies too.
+            let l = limit(65_535, 2, style);
+            assert_eq!(sizes(5, l), vec![(2, 14), (2, 14), (1, 7)]);
+        }
+    }
+
+    #[test]
+    fn positional_parameters_repeat_a_placeholder_used_twice() {
+        let rows = (0..3).map(|i: i64| params![i, i, i, i, i, 100 + i]);
+        let chunks: Vec<_> =
+            Chunks::new(INSERT_ORG, "", rows, limit(14, 1024, Style::Positional)).collect();
+        // 7 parameters sent per row: two rows, then one.
+        assert_eq!(chunks.len(), 2);
+        let first: Vec<String> = chunks[0].1.iter().map(|p| format!("{p:?}")).collect();
+        assert_eq!(first.len(), 14);
+        assert_eq!(first[5], first[6]);
+        assert_eq!(first[5], format!("{:?}", Param::from(100_i64)));
+        assert_eq!(first[12], format!("{:?}", Param::from(101_i64)));
+        assert_eq!(chunks[1].1.len(), 7);
     }
 }

@@ -60,7 +60,10 @@ fn month(year: i32, n: u8) -> Period {
     Period::new(year, Periodisation::Bulanan, n).expect("month")
 }
 
-fn period_targets() -> Vec<(IndicatorKey, Period, TargetValue)> {
+/// Rencana Aksi targets as the bulk import takes them.
+type Targets = Vec<(IndicatorKey, Period, TargetValue)>;
+
+fn period_targets() -> Targets {
     let iku1 = ind("kepala-dinas", "IKU1");
     vec![
         (iku1.clone(), tw(2026, 1), TargetValue::Number(20.0)),
@@ -490,11 +493,7 @@ async fn measurements_the_normal_operations_refuse_are_refused() {
         let o = org(&format!("Dinas Tolak {label}"));
         let before = Unchanged::take(&db).await;
         let ok = realisations();
-        let mut cases: Vec<(
-            &str,
-            Vec<(IndicatorKey, Period, TargetValue)>,
-            Vec<BulkRealisation>,
-        )> = Vec::new();
+        let mut cases: Vec<(&str, Targets, Vec<BulkRealisation>)> = Vec::new();
         let mut unknown = ok.clone();
         unknown[0].indicator = ind("kepala-dinas", "IKU9");
         cases.push(("IKU9", Vec::new(), unknown));

@@ -133,7 +133,23 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let store = db().await?;
             user(&store, command).await
         }
-        Command::Demo { reset } => {
+        Command::Demo {
+            synthetic: Some(scale),
+            seed,
+            teks,
+            ..
+        } => match teks {
+            Some(path) => crate::synthetic::write_text(seed, &path),
+            None => {
+                let store = db().await?;
+                crate::synthetic::load(&store, scale, seed, &actor()).await
+            }
+        },
+        Command::Demo {
+            reset,
+            synthetic: None,
+            ..
+        } => {
             let org = yaml::from_yaml(DEMO_YAML).context("data demo bawaan rusak")?;
             let store = db().await?;
             let exists = store.organisation_by_name(&org.name).await?.is_some();
@@ -388,7 +404,7 @@ fn check_org(org: &Organisation, strict: bool) -> Result<ExitCode> {
 // The web application and accounts.
 
 /// The password of every demo account (README).
-const DEMO_PASSWORD: &str = "pokin-demo";
+pub(crate) const DEMO_PASSWORD: &str = "pokin-demo";
 
 /// `pokin serve`: prepares accounts (an `admin` with a one-time password on an empty database;
 /// the demo agency and its accounts with `--demo`) and serves the web application.
@@ -463,12 +479,23 @@ async fn load_demo(store: &Store, org: &Organisation) -> Result<(i64, usize)> {
 /// Bidang); per Seksi `kasi.<short>` (operator). Creates only the missing ones; returns how
 /// many it created.
 async fn demo_accounts(store: &Store, org_id: i64, org: &Organisation) -> Result<usize> {
+    create_demo_accounts(store, Some(org_id), demo_account_list(org)).await
+}
+
+/// Creates the accounts of `wanted` (user name, display name, role, unit scope) that do not
+/// exist yet, with the demo password; every account but an admin is scoped to `org_id`.
+/// Returns how many it created.
+pub(crate) async fn create_demo_accounts(
+    store: &Store,
+    org_id: Option<i64>,
+    wanted: Vec<(String, String, Role, Option<UnitKey>)>,
+) -> Result<usize> {
     let mut made = 0;
-    for (username, display_name, role, unit) in demo_account_list(org) {
+    for (username, display_name, role, unit) in wanted {
         if store.user_by_name(&username).await?.is_some() {
             continue;
         }
-        let org_id = (role != Role::Admin).then_some(org_id);
+        let org_id = org_id.filter(|_| role != Role::Admin);
         store
             .create_user(
                 &actor(),
@@ -488,17 +515,22 @@ async fn demo_accounts(store: &Store, org_id: i64, org: &Organisation) -> Result
     Ok(made)
 }
 
+/// The demo administrator `admin` as (user name, display name, role, unit scope).
+pub(crate) fn demo_admin() -> (String, String, Role, Option<UnitKey>) {
+    (
+        "admin".into(),
+        "Administrator (demo)".into(),
+        Role::Admin,
+        None,
+    )
+}
+
 /// The demo accounts as (user name, display name, role, unit scope).
 pub(crate) fn demo_account_list(
     org: &Organisation,
 ) -> Vec<(String, String, Role, Option<UnitKey>)> {
     let mut wanted: Vec<(String, String, Role, Option<UnitKey>)> = vec![
-        (
-            "admin".into(),
-            "Administrator (demo)".into(),
-            Role::Admin,
-            None,
-        ),
+        demo_admin(),
         (
             "perencana".into(),
             "Perencana (demo)".into(),

@@ -8,6 +8,7 @@ mod demo;
 mod measure;
 mod render;
 mod report;
+mod synthetic;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -182,12 +183,31 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Memuat data demo: dinas contoh dari pohon kinerja nyata, dengan Renstra 2025–2029
+    /// Memuat data demo: dinas contoh dari pohon kinerja nyata, dengan Renstra 2025–2029; atau
+    /// data sintetis berskala besar untuk uji beban (--synthetic)
     Demo {
         /// Muat ulang data demo walaupun sudah ada (perubahan pada data demo hilang)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "synthetic")]
         reset: bool,
+        /// Muat data sintetis: kabupaten (40 organisasi), provinsi (20 kabupaten) atau nasional
+        /// (550 kabupaten)
+        #[arg(long, value_name = "SKALA", value_parser = synthetic_scale)]
+        synthetic: Option<pokin_synth::Scale>,
+        /// Benih data sintetis: benih yang sama selalu menghasilkan data yang sama
+        #[arg(long, default_value_t = 1, requires = "synthetic")]
+        seed: u64,
+        /// Tulis teks pohon kinerja kabupaten sintetis pertama ke BERKAS ini (untuk `pokin
+        /// parse`) alih-alih memuat basis data
+        #[arg(long, value_name = "BERKAS", requires = "synthetic")]
+        teks: Option<PathBuf>,
     },
+}
+
+/// `--synthetic kabupaten|provinsi|nasional`.
+fn synthetic_scale(s: &str) -> Result<pokin_synth::Scale, String> {
+    pokin_synth::Scale::parse(s).ok_or_else(|| {
+        format!("skala '{s}' tidak dikenal; pilih salah satu: kabupaten, provinsi, nasional")
+    })
 }
 
 /// The documents `pokin report` makes.
