@@ -42,8 +42,11 @@ struct Inner {
     orgs: HashMap<i64, Entry>,
     /// Texts computed from several organisations (the region-wide dashboard), with the
     /// revisions they were computed from.
-    combined: HashMap<String, (Vec<(i64, i64)>, Arc<String>)>,
+    combined: HashMap<String, Combined>,
 }
+
+/// A text computed from several organisations: their (id, revision) pairs and the text.
+type Combined = (Vec<(i64, i64)>, Arc<String>);
 
 struct Entry {
     revision: i64,
