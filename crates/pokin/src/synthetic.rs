@@ -181,6 +181,13 @@ pub async fn load(store: &Store, scale: Scale, seed: u64, actor: &str) -> Result
     let mut stored = 0;
     let mut failure = None;
     let mut writing: VecDeque<(usize, JoinHandle<Result<Counts>>)> = VecDeque::new();
+    // A kabupaten written: counted and shown.
+    let mut tally = |c: Counts| {
+        stored += 1;
+        counts.add(&c);
+        bar.inc(1);
+        bar.set_message(format!("{} organisasi", count(counts.orgs)));
+    };
     let mut current = Some(first);
     let mut next = None;
     for index in 0..total {
@@ -195,12 +202,7 @@ pub async fn load(store: &Store, scale: Scale, seed: u64, actor: &str) -> Result
         while writing.len() >= parallel && failure.is_none() {
             if let Some((i, handle)) = writing.pop_front() {
                 match written(handle).await {
-                    Ok(c) => {
-                        stored += 1;
-                        counts.add(&c);
-                        bar.inc(1);
-                        bar.set_message(format!("{} organisasi", count(counts.orgs)));
-                    }
+                    Ok(c) => tally(c),
                     Err(e) => failure = Some((i, e)),
                 }
             }
@@ -214,12 +216,7 @@ pub async fn load(store: &Store, scale: Scale, seed: u64, actor: &str) -> Result
     // The transactions still running finish (and commit) either way.
     for (i, handle) in writing {
         match written(handle).await {
-            Ok(c) => {
-                stored += 1;
-                counts.add(&c);
-                bar.inc(1);
-                bar.set_message(format!("{} organisasi", count(counts.orgs)));
-            }
+            Ok(c) => tally(c),
             Err(e) => {
                 failure.get_or_insert((i, e));
             }
