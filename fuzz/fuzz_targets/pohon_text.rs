@@ -11,7 +11,11 @@ fuzz_target!(|data: &[u8]| {
     if let Some(org) = reading.organisation {
         let canonical = yaml::to_yaml(&org);
         let back = yaml::from_yaml(&canonical).expect("the canonical YAML of an import reads back");
-        assert_eq!(yaml::to_yaml(&back), canonical, "canonical YAML is a fixed point");
+        assert_eq!(
+            yaml::to_yaml(&back),
+            canonical,
+            "canonical YAML is a fixed point"
+        );
     }
     if let Ok(source) = std::str::from_utf8(data) {
         let parsed = text::parse(source, None);

@@ -14,6 +14,10 @@ fuzz_target!(|data: &[u8]| {
         let canonical = yaml::to_yaml(&org);
         let back = yaml::from_yaml(&canonical).expect("canonical YAML reads back");
         assert_eq!(back, org, "the organisation survives its canonical YAML");
-        assert_eq!(yaml::to_yaml(&back), canonical, "canonical YAML is a fixed point");
+        assert_eq!(
+            yaml::to_yaml(&back),
+            canonical,
+            "canonical YAML is a fixed point"
+        );
     }
 });

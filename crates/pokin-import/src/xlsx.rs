@@ -1742,6 +1742,22 @@ fn kind_message(expected: Kind, seen: &str, realisation: bool) -> String {
 /// Reads an uploaded workbook against the current data: the values that differ, or every
 /// problem found (see the module documentation).
 pub fn read(bytes: &[u8], data: &WorkbookData<'_>) -> Result<Preview, Vec<CellError>> {
+    // calamine parses untrusted bytes and can panic on a malformed archive (fuzzing found an
+    // arithmetic overflow on a mangled cell reference): the uploader gets an error, not a dropped
+    // connection.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(bytes, data)))
+        .unwrap_or_else(|_| {
+            Err(vec![CellError {
+                sheet: String::new(),
+                cell: "-".into(),
+                message: "berkas ini rusak atau bukan buku kerja Excel (.xlsx) yang dapat dibaca; \
+                          buka di Excel, simpan sebagai Excel Workbook (.xlsx) lalu unggah lagi"
+                    .into(),
+            }])
+        })
+}
+
+fn read_workbook(bytes: &[u8], data: &WorkbookData<'_>) -> Result<Preview, Vec<CellError>> {
     let mut wb = match Xlsx::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(e) => return Err(vec![not_a_workbook(bytes, &e)]),

@@ -1237,3 +1237,20 @@ fn keys_are_what_they_seem() {
         assert_eq!(a1(&pokin_import::xlsx::cell_name(r, c)), (r, c));
     }
 }
+
+/// Inputs the fuzzer (`scripts/fuzz`) found crashing the reader, kept as regressions: each is
+/// refused with one Indonesian message instead of a panic.
+#[test]
+fn fuzzer_findings_are_refused_not_panics() {
+    let org = from_yaml(include_str!("../../../data/demo/dpmptsp-naker.yaml")).unwrap();
+    let data = WorkbookData::new(&org, YEAR, today());
+    // A cell reference whose row number overflows inside calamine.
+    let bytes = include_bytes!("fuzz-regressions/xlsx-cell-reference-overflow.xlsx");
+    let errors = read(bytes, &data).expect_err("a mangled workbook is refused");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].message.contains("buku kerja Excel (.xlsx)"),
+        "{}",
+        errors[0].message
+    );
+}
