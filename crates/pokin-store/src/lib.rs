@@ -31,7 +31,9 @@ mod schema;
 mod tree;
 mod users;
 
-pub use audit::{AuditAction, AuditFilter, AuditRecord, entity};
+pub use audit::{
+    AuditAction, AuditBreak, AuditFilter, AuditProblem, AuditRecord, AuditVerification, entity,
+};
 pub use db::Backend;
 pub use documents::{MAX_AMENDMENT_NOTE, MAX_AMOUNT, PkVersion};
 pub use edit::{Direction, IndicatorSpec, ObjectiveInput, UnitInput};
@@ -169,6 +171,23 @@ impl Store {
     /// Audit records matching `filter`, newest first.
     pub async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {
         audit::read(&self.pool, filter).await
+    }
+
+    /// Checks the audit log's hash chain (each record carries the hash of the one before it)
+    /// in one snapshot, a page at a time: [`AuditVerification::Intact`] with the number of
+    /// records, or the first record where it breaks and why (a record changed, removed, moved
+    /// or added behind Pokin's back, or the newest ones removed).
+    pub async fn verify_audit(&self) -> Result<AuditVerification, StoreError> {
+        audit::verify(&self.pool, &mut |_, _| {}).await
+    }
+
+    /// [`Store::verify_audit`], telling `progress` (records checked, records in the chain)
+    /// after each page, e.g. for a progress bar.
+    pub async fn verify_audit_with_progress(
+        &self,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<AuditVerification, StoreError> {
+        audit::verify(&self.pool, progress).await
     }
 
     // -----------------------------------------------------------------------------------------
@@ -548,3 +567,10 @@ impl Store {
         bulk::import(self, actor, orgs).await
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Backups (`Store::backup`, `Store::restore`).
+
+mod backup;
+
+pub use backup::{BACKUP_FORMAT_VERSION, BackupProgress, BackupSummary, RestoreSummary};

@@ -63,6 +63,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "revisi data per organisasi (untuk cache yang selalu tepat)",
         sql: V5,
     },
+    Migration {
+        version: 6,
+        description: "rantai hash log audit (catatan audit yang tidak dapat diubah diam-diam)",
+        sql: V6,
+    },
 ];
 
 const V1: &str = r#"
@@ -490,6 +495,26 @@ CREATE TABLE org_revisions (
 );
 "#;
 
+/// Version 6: the audit log as a hash chain. Each record carries its position (`seq`, 1, 2, 3…),
+/// the hash of the record before it and its own hash over its content and that link
+/// ([`crate::audit`]); `audit_chain` is the chain's head (the last position and hash), updated in
+/// the transaction of every record, so that deleting the newest records is caught too. The
+/// records stored before this migration are chained in the same transaction, in id order
+/// ([`crate::audit::chain_existing`]).
+const V6: &str = r#"
+ALTER TABLE audit_log ADD COLUMN seq BIGINT;
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
+CREATE UNIQUE INDEX audit_log_seq ON audit_log (seq);
+CREATE TABLE audit_chain (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq BIGINT NOT NULL,
+    hash TEXT NOT NULL
+);
+INSERT INTO audit_chain (id, seq, hash)
+    VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+"#;
+
 const CREATE_MIGRATIONS_TABLE: &str = r#"
 CREATE TABLE IF NOT EXISTS pokin_schema_migrations (
     version BIGINT PRIMARY KEY,
@@ -531,6 +556,9 @@ pub(crate) async fn migrate(pool: &Pool) -> Result<()> {
                 continue;
             }
             tx.script(render(m.sql, backend)).await?;
+            if m.version == 6 {
+                crate::audit::chain_existing(tx).await?;
+            }
             tx.execute(RECORD_MIGRATION, params![m.version, m.description, now()])
                 .await?;
         }

@@ -1,7 +1,7 @@
 //! One function per subcommand.
 
 use crate::render;
-use crate::{Cli, Command, ExportFormat, ParseFormat, UserCommand};
+use crate::{AuditCommand, Cli, Command, ExportFormat, ParseFormat, UserCommand};
 use anyhow::{Context, Result, bail};
 use pokin_domain::Organisation;
 use pokin_domain::check::{self, Severity};
@@ -129,9 +129,23 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             };
             crate::report::report(&store, id, &org, req).await
         }
+        Command::Backup { out } => {
+            let store = db().await?;
+            backup(&store, &out).await
+        }
+        Command::Restore { file } => {
+            let store = db().await?;
+            restore(&store, &file).await
+        }
         Command::User { command } => {
             let store = db().await?;
             user(&store, command).await
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let store = db().await?;
+            audit_verify(&store).await
         }
         Command::Demo {
             synthetic: Some(scale),
@@ -172,6 +186,75 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             println!("Lihat pohonnya dengan: pokin tree");
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `pokin audit verify`: checks the audit log's hash chain. Prints the count and exits 0 when
+/// it is whole; prints the first broken record to stderr and exits 1 otherwise. A progress bar
+/// (on a terminal only) when the log is long.
+async fn audit_verify(store: &Store) -> Result<ExitCode> {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use pokin_domain::format;
+    use pokin_store::AuditVerification;
+    const BAR_FROM: u64 = 20_000;
+    let count = |n: u64| format::number(n as f64, 0);
+    let mut bar: Option<ProgressBar> = None;
+    let mut progress = |done: u64, total: u64| {
+        if total < BAR_FROM {
+            return;
+        }
+        let b = bar.get_or_insert_with(|| {
+            let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:30}] {msg} catatan · perkiraan sisa {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            b
+        });
+        b.set_position(done);
+        b.set_message(format!(
+            "{}/{}",
+            format::number(done as f64, 0),
+            format::number(total as f64, 0)
+        ));
+    };
+    let verdict = store.verify_audit_with_progress(&mut progress).await;
+    if let Some(b) = bar.take() {
+        b.finish_and_clear();
+    }
+    match verdict.context("pemeriksaan rantai audit gagal")? {
+        AuditVerification::Intact { records } => {
+            println!("Rantai audit utuh: {} catatan diperiksa.", count(records));
+            Ok(ExitCode::SUCCESS)
+        }
+        AuditVerification::Broken(b) => {
+            let record = match b.id {
+                Some(id) => format!("catatan id {id}"),
+                None => "tidak ada catatan".to_owned(),
+            };
+            let seq = b.seq.map_or_else(
+                || "tanpa urutan".to_owned(),
+                |s| format!("urutan {}", count(s as u64)),
+            );
+            let at = b.at.map_or_else(String::new, |t| {
+                format!(
+                    ", waktu {} {}",
+                    format::date(t.date_naive()),
+                    t.format("%H:%M:%S UTC")
+                )
+            });
+            eprintln!("Rantai audit RUSAK pada {record} ({seq}{at}):");
+            eprintln!("  {}.", b.problem.message());
+            eprintln!(
+                "  {} catatan sebelumnya utuh. Log audit ini telah diubah di luar Pokin: \
+                 bandingkan dengan cadangan terakhir yang utuh dan laporkan ke pengelola sistem.",
+                count(b.intact)
+            );
+            Ok(ExitCode::FAILURE)
         }
     }
 }
@@ -731,4 +814,149 @@ async fn org_id(store: &Store, name: Option<&str>) -> Result<i64> {
             ),
         },
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// `pokin backup` and `pokin restore`.
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+fn backup_bar(what: &str) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    let target = if std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(Some(0), target);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {what} · perkiraan sisa {{eta}}"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// `1,2 MB`, `35,0 KB`.
+fn byte_size(bytes: u64) -> String {
+    use pokin_domain::format;
+    let b = bytes as f64;
+    if b >= 1_000_000.0 {
+        format!("{} MB", format::number(b / 1_000_000.0, 1))
+    } else {
+        format!("{} KB", format::number(b / 1_000.0, 1))
+    }
+}
+
+/// ` (1,2 MB)` after a count of evidence files, nothing when there is none.
+fn evidence_size(files: usize, bytes: u64) -> String {
+    if files == 0 {
+        String::new()
+    } else {
+        format!(" ({})", byte_size(bytes))
+    }
+}
+
+/// `pokin backup --out FILE`: the whole database and the evidence files in one ZIP, written to
+/// a temporary file beside `out` and renamed into place (a reader never sees half a backup; a
+/// failure leaves any earlier file as it was).
+async fn backup(store: &Store, out: &Path) -> Result<ExitCode> {
+    use pokin_domain::format;
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("tidak dapat menulis ke folder {}", dir.display()))?;
+    let bar = backup_bar("baris dan berkas");
+    let made = store
+        .backup(std::io::BufWriter::new(tmp.as_file_mut()), &|p| {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        })
+        .await;
+    bar.finish_and_clear();
+    let summary = made.context("cadangan tidak dibuat")?;
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("tidak dapat menulis {}", out.display()))?;
+    let size = tmp.as_file().metadata().map(|m| m.len()).unwrap_or(0);
+    tmp.persist(out)
+        .with_context(|| format!("tidak dapat menulis {}", out.display()))?;
+    let count = |n: u64| format::number(n as f64, 0);
+    println!(
+        "Cadangan ditulis ke {} ({}): {} tabel, {} baris, {} berkas bukti dukung{}.",
+        out.display(),
+        byte_size(size),
+        count(summary.tables.len() as u64),
+        count(summary.rows),
+        count(summary.evidence_files as u64),
+        evidence_size(summary.evidence_files, summary.evidence_bytes)
+    );
+    println!(
+        "Pulihkan dengan: pokin restore {} (ke folder data atau basis data yang masih kosong).",
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pokin restore FILE`: into an empty database, all or nothing. The restore writes no audit
+/// record of its own (the audit log is copied verbatim), so it says here what it restored.
+async fn restore(store: &Store, file: &Path) -> Result<ExitCode> {
+    use pokin_domain::format;
+    let f = std::fs::File::open(file)
+        .with_context(|| format!("tidak dapat membuka berkas cadangan {}", file.display()))?;
+    let bar = backup_bar("baris");
+    let done = store
+        .restore(std::io::BufReader::new(f), &|p| {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        })
+        .await;
+    bar.finish_and_clear();
+    let summary = done.with_context(|| format!("cadangan {} tidak dipulihkan", file.display()))?;
+    let count = |n: u64| format::number(n as f64, 0);
+    let row_count = |table: &str| {
+        summary
+            .tables
+            .iter()
+            .find(|(t, _)| t == table)
+            .map_or(0, |(_, n)| *n)
+    };
+    println!(
+        "Cadangan {} dipulihkan: {} tabel, {} baris, {} berkas bukti dukung{}.",
+        file.display(),
+        count(summary.tables.len() as u64),
+        count(summary.rows),
+        count(summary.evidence_files as u64),
+        evidence_size(summary.evidence_files, summary.evidence_bytes)
+    );
+    println!(
+        "Isinya: {} organisasi, {} realisasi, {} akun, {} catatan audit.",
+        count(row_count("organisations")),
+        count(row_count("realisations")),
+        count(row_count("users")),
+        count(row_count("audit_log"))
+    );
+    let made = chrono::DateTime::parse_from_rfc3339(&summary.created_at)
+        .map(|t| {
+            let t = t.with_timezone(&chrono::Utc);
+            format!(
+                "{} {}",
+                format::date(t.date_naive()),
+                t.format("%H:%M:%S UTC")
+            )
+        })
+        .unwrap_or_else(|_| summary.created_at.clone());
+    println!(
+        "Cadangan dibuat {made} dari basis data {} oleh Pokin {} (struktur basis data versi {}).",
+        summary.source_backend, summary.pokin_version, summary.schema_version
+    );
+    println!(
+        "Pemulihan tidak menambah catatan audit: log audit dipulihkan persis seperti dalam \
+         cadangan."
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -178,10 +178,28 @@ enum Command {
         #[arg(long)]
         warna_capaian: bool,
     },
+    /// Mencadangkan seluruh basis data dan berkas bukti dukung ke satu berkas .zip (boleh saat
+    /// server berjalan; isi cadangan adalah satu keadaan utuh)
+    Backup {
+        /// Berkas cadangan yang ditulis, misalnya cadangan-2026-11-28.zip
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Memulihkan berkas cadangan ke basis data yang masih kosong (juga dari SQLite ke
+    /// PostgreSQL atau sebaliknya)
+    Restore {
+        /// Berkas cadangan dari `pokin backup`
+        file: PathBuf,
+    },
     /// Mengelola akun pengguna
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Log audit: memeriksa rantai hash-nya
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
     },
     /// Memuat data demo: dinas contoh dari pohon kinerja nyata, dengan Renstra 2025–2029; atau
     /// data sintetis berskala besar untuk uji beban (--synthetic)
@@ -223,6 +241,13 @@ pub enum ReportKind {
     Renja,
     /// Pohon kinerja (.svg, .pdf A3)
     Pohon,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Memeriksa bahwa tidak ada catatan audit yang diubah, dihapus, ditukar atau disisipkan di
+    /// luar Pokin (status 1 dan catatan pertama yang rusak bila ada)
+    Verify,
 }
 
 #[derive(Subcommand)]
