@@ -959,6 +959,11 @@ def soak_backend(backend: Backend, args) -> tuple[str, bool]:
         problems.append(f"log audit bertambah {audit_after - audit_before}, padahal "
                         f"{mutations} perubahan dikonfirmasi")
     problems += database_checks(backend, actors, use_verify)
+    # Thousands of logins and password-bearing requests later, no password is in the server's
+    # output (Pokin logs no request bodies; this keeps it so).
+    with open(server.log_path, "rb") as f:
+        if PASSWORD.encode() in f.read():
+            problems.append(f"sandi pengguna muncul di log server {server.log_path}")
 
     # The table.
     total = sum(sum(c.values()) for c in stats.outcomes.values())

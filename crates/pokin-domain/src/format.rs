@@ -188,6 +188,14 @@ pub fn parse_value(s: &str) -> Result<Option<TargetValue>, String> {
              (1.250.000), atau rentang seperti 80–90."
         ));
     }
+    // What a program reads as a number but people do not write (NaN, infinities, exponents
+    // such as 1e400) is neither a number nor a qualitative value.
+    if t.parse::<f64>().is_ok() {
+        return Err(format!(
+            "'{t}' bukan angka yang dapat dipakai: tulis angka biasa seperti 85,5 atau \
+             1.250.000 (tanpa NaN, tak hingga atau notasi e)."
+        ));
+    }
     Ok(Some(TargetValue::Qualitative(t.to_owned())))
 }
 
@@ -300,6 +308,11 @@ mod tests {
             Ok(Some(TargetValue::Qualitative("WTP".into())))
         );
         assert!(parse_value("12,3,4").is_err());
+        for odd in [
+            "NaN", "nan", "inf", "-inf", "Infinity", "1e400", "+5", "1E5",
+        ] {
+            assert!(parse_value(odd).is_err(), "{odd}");
+        }
         assert!(parse_value("90–80").is_err());
         assert_eq!(value_text(&TargetValue::Number(85.5)), "85,5");
         assert_eq!(value_text(&TargetValue::Number(1_250_000.0)), "1250000");

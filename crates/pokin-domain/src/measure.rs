@@ -487,7 +487,37 @@ pub fn sniff_evidence(bytes: &[u8]) -> Result<EvidenceKind, String> {
                 .into(),
         );
     };
+    if !complete(kind, bytes) {
+        return Err(format!(
+            "berkas {} ini terpotong atau rusak (akhir berkasnya tidak ada); unggah ulang \
+             berkas utuhnya",
+            kind.label()
+        ));
+    }
     Ok(kind)
+}
+
+/// Whether a file of a recognised kind has the end its format requires: an upload cut short (a
+/// dropped connection, a half-copied file) is refused instead of kept as evidence nobody can
+/// open. Lenient where real files carry trailing bytes (PDF, JPEG) or vary (Office 97–2003).
+fn complete(kind: EvidenceKind, bytes: &[u8]) -> bool {
+    let tail = |n: usize| &bytes[bytes.len().saturating_sub(n)..];
+    let contains = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    match kind {
+        // Readers accept bytes after the last %%EOF; 1 KiB is their usual window.
+        EvidenceKind::Pdf => contains(tail(1024), b"%%EOF"),
+        EvidenceKind::Png => contains(tail(64), b"IEND\xAE\x42\x60\x82"),
+        // The end-of-image marker; cameras may append data after it.
+        EvidenceKind::Jpeg => contains(&bytes[2..], &[0xFF, 0xD9]),
+        EvidenceKind::Gif => tail(16).contains(&0x3B),
+        EvidenceKind::Webp => {
+            let declared = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
+            bytes.len() >= declared.saturating_add(8)
+        }
+        // The end of central directory record: within its maximum distance from the end.
+        EvidenceKind::OfficeZip => contains(tail(65_557), b"PK\x05\x06"),
+        EvidenceKind::OfficeLegacy => true,
+    }
 }
 
 /// A ZIP whose entries name an Office Open XML or OpenDocument part (a plain ZIP is refused).
@@ -929,10 +959,33 @@ mod tests {
 
     #[test]
     fn evidence_is_recognised_by_content() {
-        assert_eq!(sniff_evidence(b"%PDF-1.4\n..."), Ok(EvidenceKind::Pdf));
         assert_eq!(
-            sniff_evidence(b"\x89PNG\r\n\x1a\n...."),
+            sniff_evidence(b"%PDF-1.4\n...\n%%EOF\n"),
+            Ok(EvidenceKind::Pdf)
+        );
+        assert_eq!(
+            sniff_evidence(b"\x89PNG\r\n\x1a\n....\0\0\0\0IEND\xAE\x42\x60\x82"),
             Ok(EvidenceKind::Png)
+        );
+        // Cut short: the format's end is missing.
+        for truncated in [
+            &b"%PDF-1.4\n1 0 obj << /Type /Catalog >>"[..],
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            b"\xFF\xD8\xFF\xE0\0\x10JFIF",
+            b"GIF89a\x01\0\x01\0\x80\0\0",
+            b"RIFF\xff\0\0\0WEBPVP8 ",
+            b"PK\x03\x04[Content_Types].xml",
+        ] {
+            let why = sniff_evidence(truncated).expect_err("truncated");
+            assert!(why.contains("terpotong"), "{why}");
+        }
+        assert_eq!(
+            sniff_evidence(b"\xFF\xD8\xFF\xE0 data \xFF\xD9 appended"),
+            Ok(EvidenceKind::Jpeg)
+        );
+        assert_eq!(
+            sniff_evidence(b"PK\x03\x04[Content_Types].xml ... PK\x05\x06\0\0"),
+            Ok(EvidenceKind::OfficeZip)
         );
         assert!(sniff_evidence(b"MZ\x90\x00 pretending to be a pdf").is_err());
         assert!(sniff_evidence(b"").is_err());

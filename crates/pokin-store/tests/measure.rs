@@ -72,7 +72,7 @@ fn number(v: f64) -> RealisationInput {
 }
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR....";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR....\0\0\0\0IEND\xAE\x42\x60\x82";
 
 fn sha(bytes: &[u8]) -> String {
     Sha256::digest(bytes)

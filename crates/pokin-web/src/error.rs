@@ -253,3 +253,198 @@ pub async fn localise_rejections(
     *out.status_mut() = status;
     out
 }
+
+/// A JSON body that could not be read, in Indonesian (axum's own text is English and names
+/// Rust types). Too large is 413; everything else is 422 with what to do.
+pub fn json_rejection(e: &axum::extract::rejection::JsonRejection) -> Error {
+    use axum::extract::rejection::JsonRejection as R;
+    match e {
+        R::JsonDataError(_) => Error::unprocessable(
+            "Isi JSON tidak sesuai: ada nilai dengan jenis yang salah (misalnya teks atau objek \
+             di tempat angka, atau angka di luar jangkauan). Periksa isiannya dengan contoh di \
+             /api/docs lalu kirim lagi.",
+        ),
+        R::JsonSyntaxError(_) => Error::unprocessable(
+            "Isi permintaan bukan JSON yang sah (misalnya tanda kutip atau kurung yang tidak \
+             tertutup, teks yang bukan UTF-8, atau susunan yang terlalu dalam). Perbaiki lalu \
+             kirim lagi.",
+        ),
+        R::MissingJsonContentType(_) => Error::unprocessable(
+            "Kirim isi permintaan sebagai JSON dengan header 'Content-Type: application/json'.",
+        ),
+        _ if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Error::TooLarge("Isi permintaan terlalu besar. Kirim data yang lebih kecil.".into())
+        }
+        _ => Error::unprocessable(
+            "Isi permintaan tidak dapat dibaca. Periksa isinya lalu kirim lagi.",
+        ),
+    }
+}
+
+/// The media type of a request's `Content-Type` (lower case, without parameters), if any.
+pub fn media_type(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+}
+
+/// The largest form or JSON body [`refuse_unreadable_text`] reads: the largest any route
+/// accepts (an import of 2 MB sent as JSON), with room for the envelope.
+const TEXT_BODY_LIMIT: usize = 2 * 1024 * 1024 + 64 * 1024;
+
+/// Refuses a form (`application/x-www-form-urlencoded`) or JSON body whose text is not UTF-8
+/// or holds control characters (NUL, escape…; tab and line breaks are fine): such text cannot
+/// be stored (PostgreSQL refuses NUL) nor shown, and would otherwise be replaced silently.
+/// Bodies of other types (uploads, plain-text imports) are left to their handlers.
+pub async fn refuse_unreadable_text(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let content_type = media_type(req.headers()).unwrap_or_default();
+    let form = content_type == "application/x-www-form-urlencoded";
+    let json = content_type == "application/json" || content_type.ends_with("+json");
+    if !(form || json) {
+        return next.run(req).await;
+    }
+    let api = req.uri().path().starts_with("/api/");
+    let respond = |e: Error| {
+        if api {
+            ApiError(e).into_response()
+        } else {
+            e.into_response()
+        }
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, TEXT_BODY_LIMIT).await else {
+        return respond(Error::TooLarge(
+            "Isi permintaan terlalu besar. Kirim data yang lebih kecil.".into(),
+        ));
+    };
+    let problem = if form {
+        form_text_problem(&bytes)
+    } else {
+        // What does not parse is left to the handler, which says so.
+        serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| json_text_problem(&v, ""))
+    };
+    if let Some((field, why)) = problem {
+        let shown = if !field.is_empty()
+            && field.len() <= 40
+            && field
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            format!("Isian '{field}'")
+        } else {
+            "Salah satu isian".to_owned()
+        };
+        let message = format!("{shown} {why}");
+        return respond(Error::Unprocessable {
+            message: message.clone(),
+            fields: vec![(field, message)],
+        });
+    }
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
+}
+
+/// The longest text one field of a form or JSON body may hold (the longest field the
+/// application has, a realisation's narrative, allows 10 000 characters).
+const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+const TOO_LONG: &str = "terlalu panjang (lebih dari 64 KB). Persingkat isinya lalu kirim lagi.";
+
+const NOT_UTF8: &str = "bukan teks yang sah (bukan UTF-8). Ketik ulang isinya, jangan menempel \
+     dari berkas biner, lalu kirim lagi.";
+const CONTROL: &str = "berisi karakter kendali (misalnya NUL atau escape) yang tidak boleh ada \
+     dalam teks. Hapus karakter itu lalu kirim lagi.";
+
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// The first field of a form body that is not UTF-8 or holds a control character.
+fn form_text_problem(body: &[u8]) -> Option<(String, &'static str)> {
+    for pair in body.split(|b| *b == b'&') {
+        let mut kv = pair.splitn(2, |b| *b == b'=');
+        let key = percent_decode(kv.next().unwrap_or_default());
+        let value = percent_decode(kv.next().unwrap_or_default());
+        let name = String::from_utf8_lossy(&key).into_owned();
+        for part in [&key, &value] {
+            if part.len() > MAX_FIELD_BYTES {
+                return Some((name, TOO_LONG));
+            }
+            match std::str::from_utf8(part) {
+                Err(_) => return Some((name, NOT_UTF8)),
+                Ok(s) if s.chars().any(is_forbidden_control) => return Some((name, CONTROL)),
+                Ok(_) => {}
+            }
+        }
+    }
+    None
+}
+
+/// `application/x-www-form-urlencoded` decoding to bytes (`+` is a space).
+fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match s[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < s.len() => match (hex(s[i + 1]), hex(s[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The first string (or key) of a JSON value that holds a control character, with its path.
+fn json_text_problem(v: &serde_json::Value, path: &str) -> Option<(String, &'static str)> {
+    use serde_json::Value;
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match v {
+        Value::String(s) if s.len() > MAX_FIELD_BYTES => Some((path.to_owned(), TOO_LONG)),
+        Value::String(s) if s.chars().any(is_forbidden_control) => Some((path.to_owned(), CONTROL)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| json_text_problem(x, &join(&i.to_string()))),
+        Value::Object(map) => map.iter().find_map(|(k, x)| {
+            if k.chars().any(is_forbidden_control) {
+                Some((String::new(), CONTROL))
+            } else {
+                json_text_problem(x, &join(k))
+            }
+        }),
+        _ => None,
+    }
+}

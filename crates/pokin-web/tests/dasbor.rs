@@ -584,7 +584,7 @@ async fn evidence_is_listed_with_links() {
             t.org,
             id,
             "laporan survei.pdf",
-            b"%PDF-1.4\n%uji\n",
+            b"%PDF-1.4\n%uji\n%%EOF\n",
         )
         .await
         .expect("evidence");

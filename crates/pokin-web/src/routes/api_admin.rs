@@ -14,7 +14,7 @@ use axum::Json;
 use axum::body::{Body, to_bytes};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use pokin_import::Format;
@@ -23,12 +23,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    b.map(|Json(t)| t).map_err(|e| {
-        ApiError(Error::unprocessable(format!(
-            "Isi permintaan bukan JSON yang sah: {}",
-            e.body_text()
-        )))
-    })
+    b.map(|Json(t)| t)
+        .map_err(|e| ApiError(crate::error::json_rejection(&e)))
 }
 
 fn admin(user: &User) -> Result<(), ApiError> {
@@ -163,16 +159,7 @@ pub async fn import(
     headers: HeaderMap,
     request: Body,
 ) -> Result<Response, ApiError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
+    let content_type = crate::error::media_type(&headers);
     let accepted = content_type.as_deref().is_none_or(|t| {
         matches!(
             t,

@@ -43,12 +43,8 @@ pub struct MoveBody {
 }
 
 fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    b.map(|Json(t)| t).map_err(|e| {
-        ApiError(Error::unprocessable(format!(
-            "Isi permintaan bukan JSON yang sah untuk perubahan ini: {}",
-            e.body_text()
-        )))
-    })
+    b.map(|Json(t)| t)
+        .map_err(|e| ApiError(crate::error::json_rejection(&e)))
 }
 
 fn created(id: i64) -> Response {

@@ -189,12 +189,8 @@ async fn current_view(
 }
 
 fn json_body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    b.map(|Json(t)| t).map_err(|e| {
-        ApiError(Error::unprocessable(format!(
-            "Isi permintaan bukan JSON yang sah: {}",
-            e.body_text()
-        )))
-    })
+    b.map(|Json(t)| t)
+        .map_err(|e| ApiError(crate::error::json_rejection(&e)))
 }
 
 /// An indicator's realisation for a period (null `realisation` when nothing was entered).
@@ -260,10 +256,10 @@ pub async fn post_step(
     let reason: ReasonForm = if body.iter().all(u8::is_ascii_whitespace) {
         ReasonForm::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            Error::unprocessable(format!(
-                "Isi permintaan bukan JSON yang sah: {e}. Contoh: {{\"alasan\": \"…\"}}."
-            ))
+        serde_json::from_slice(&body).map_err(|_| {
+            Error::unprocessable(
+                "Isi permintaan bukan JSON yang sah atau tidak sesuai. Contoh: {\"alasan\": \"…\"}.",
+            )
         })?
     };
     let reason = (!reason.alasan.trim().is_empty()).then_some(reason.alasan.as_str());

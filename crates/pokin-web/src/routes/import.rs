@@ -423,6 +423,28 @@ pub(crate) async fn read(
         Destination::New => name.filter(|n| !n.is_empty()),
         Destination::Replace { name, .. } => Some(name.clone()),
     };
+    // Control characters (NUL, escape…) are in no pohon kinerja or YAML, cannot be stored
+    // (PostgreSQL refuses NUL) and would slip through the parsers as part of a name.
+    if let Some(line) = control_line(&bytes) {
+        return Err(Error::field(
+            "berkas",
+            format!(
+                "Berkas berisi karakter kendali (misalnya NUL) di baris {line}, sehingga bukan \
+                 teks pohon kinerja atau YAML. Simpan ulang sebagai teks biasa (UTF-8) lalu \
+                 unggah lagi."
+            ),
+        ));
+    }
+    if name
+        .as_deref()
+        .is_some_and(|n| n.chars().any(|c| c.is_control()))
+    {
+        return Err(Error::field(
+            "nama",
+            "Nama organisasi berisi karakter kendali (misalnya NUL). Ketik ulang namanya lalu \
+             kirim lagi.",
+        ));
+    }
     tokio::task::spawn_blocking(move || {
         pokin_import::read_any(&bytes, &fallback, name.as_deref(), || {
             SPELLER.get_or_init(Speller::load_system).as_ref()
@@ -430,6 +452,14 @@ pub(crate) async fn read(
     })
     .await
     .map_err(|e| Error::Internal(format!("berkas tidak dapat dibaca ({e}).")))
+}
+
+/// The line (from 1) of the first control character other than tab and line breaks.
+fn control_line(bytes: &[u8]) -> Option<usize> {
+    let at = bytes
+        .iter()
+        .position(|b| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0x7F)?;
+    Some(bytes[..at].iter().filter(|b| **b == b'\n').count() + 1)
 }
 
 /// What stops an importable file from being written: a new organisation's name already taken.

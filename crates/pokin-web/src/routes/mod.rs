@@ -695,6 +695,11 @@ pub fn router(state: AppState) -> Router {
     routes()
         .router
         .fallback(not_found)
+        // Text that is not UTF-8 or holds control characters is refused before any handler
+        // (after the CSRF check of the session layer, which wraps it).
+        .layer(axum::middleware::from_fn(
+            crate::error::refuse_unreadable_text,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session_layer,

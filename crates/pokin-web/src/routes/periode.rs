@@ -66,7 +66,18 @@ pub(crate) async fn close_quarter(
     quarter: u8,
 ) -> Result<(), Error> {
     can(user, Action::ClosePeriod, Target::Org(org_id))?;
-    load_org(state, user, org_id).await?;
+    let org = load_org(state, user, org_id).await?;
+    if let Some(r) = org.renstra
+        && !r.years().contains(&year)
+    {
+        return Err(Error::field(
+            "tahun",
+            format!(
+                "Tahun {year} di luar periode Renstra {}–{}; triwulannya tidak dapat ditutup.",
+                r.start, r.end
+            ),
+        ));
+    }
     if !(1..=4).contains(&quarter) {
         return Err(Error::not_found(format!(
             "Triwulan {quarter} tidak ada (hanya 1–4)."

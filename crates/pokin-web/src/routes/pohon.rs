@@ -42,7 +42,8 @@ use pokin_domain::{Organisation, Unit, UnitKey};
 use std::collections::BTreeSet;
 
 /// The policy of the SVG served alone: it carries its own `<style>` and never a script.
-const SVG_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+const SVG_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
 
 /// The query string as name/value pairs, decoded; a later value of a name wins.
 struct Query(Vec<(String, String)>);

@@ -148,6 +148,8 @@ impl Located {
                     .unwrap_or_default()
             )));
         }
+        // A period outside the Renstra (or not a plausible year) cannot be reported.
+        super::rencana_aksi::check_year(self, p.year)?;
         Ok(p)
     }
 }
@@ -747,7 +749,7 @@ pub(crate) async fn evidence_response(
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
+        HeaderValue::from_static("default-src 'none'; sandbox; frame-ancestors 'none'"),
     );
     Ok(response)
 }

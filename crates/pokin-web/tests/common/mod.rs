@@ -175,10 +175,14 @@ pub async fn setups() -> Vec<TestApp> {
         && !base.trim().is_empty()
     {
         use sqlx::Connection;
+        // Tests of one binary run in parallel threads: the counter keeps their schemas apart
+        // (two once met in the same microsecond).
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let schema = format!(
-            "pokin_web_test_{}_{}",
+            "pokin_web_test_{}_{}_{}",
             std::process::id(),
-            chrono::Utc::now().timestamp_micros()
+            chrono::Utc::now().timestamp_micros(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         );
         let mut conn = sqlx::PgConnection::connect(base.trim()).await.expect("pg");
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
