@@ -448,3 +448,66 @@ fn json_text_problem(v: &serde_json::Value, path: &str) -> Option<(String, &'sta
         _ => None,
     }
 }
+
+/// Runs the handler as its own task so that a panic in it (a bug) answers 500 with an Indonesian
+/// page (JSON under `/api`) instead of dropping the connection. Nothing is half-written: the
+/// panicking handler's open transaction is dropped, which rolls it back. As a task, a handler
+/// also finishes its work when the client goes away mid-request.
+pub async fn contain_panics(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    match tokio::spawn(next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let e = Error::Internal(
+                "Permintaan ini terhenti karena kesalahan program di server; tidak ada perubahan \
+                 yang tersimpan sebagian."
+                    .into(),
+            );
+            if api {
+                ApiError(e).into_response()
+            } else {
+                e.into_response()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contain_panics;
+    use axum::Router;
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    async fn answer(path: &str) -> (StatusCode, String) {
+        async fn boom() -> &'static str {
+            panic!("a bug in a handler")
+        }
+        let app = Router::new()
+            .route("/halaman", get(boom))
+            .route("/api/v1/x", get(boom))
+            .route("/baik", get(|| async { "baik" }))
+            .layer(axum::middleware::from_fn(contain_panics));
+        let r = app
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = r.status();
+        let body = to_bytes(r.into_body(), 1 << 20).await.unwrap();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_in_indonesian() {
+        let (status, body) = answer("/halaman").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("Terjadi kesalahan"), "{body}");
+        assert!(body.contains("<html"), "{body}");
+        let (status, body) = answer("/api/v1/x").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("\"error\":\"internal\""), "{body}");
+        assert_eq!(answer("/baik").await, (StatusCode::OK, "baik".into()));
+    }
+}

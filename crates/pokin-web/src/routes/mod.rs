@@ -695,6 +695,8 @@ pub fn router(state: AppState) -> Router {
     routes()
         .router
         .fallback(not_found)
+        // Innermost, around each handler: a panic answers 500 instead of dropping the connection.
+        .layer(axum::middleware::from_fn(crate::error::contain_panics))
         // Text that is not UTF-8 or holds control characters is refused before any handler
         // (after the CSRF check of the session layer, which wraps it).
         .layer(axum::middleware::from_fn(
