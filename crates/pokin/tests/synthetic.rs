@@ -88,23 +88,9 @@ async fn a_synthetic_kabupaten_loads_once() {
             "{err}"
         );
         assert_eq!(store.organisations().await.unwrap().len(), 40);
+        // The env's PostgreSQL database (a kabupaten is some 80 MB) is dropped with it.
         drop(store);
-        drop_pg_database(&env);
     }
-}
-
-/// Drops the test's PostgreSQL database (a kabupaten is some 80 MB), if it has one.
-fn drop_pg_database(env: &Env) {
-    let (Some(url), Ok(base)) = (&env.url, std::env::var("POKIN_TEST_DATABASE_URL")) else {
-        return;
-    };
-    let name = url.rsplit('/').next().unwrap();
-    let status = std::process::Command::new("psql")
-        .args([base.as_str(), "-q", "-c"])
-        .arg(format!("DROP DATABASE {name} WITH (FORCE)"))
-        .status()
-        .expect("psql");
-    assert!(status.success(), "could not drop {name}");
 }
 
 #[test]

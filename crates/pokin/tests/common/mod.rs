@@ -58,6 +58,23 @@ impl Env {
     }
 }
 
+impl Drop for Env {
+    /// A database made by [`fresh_pg_database`] goes with the test's data directory.
+    fn drop(&mut self) {
+        let (Some(url), Ok(base)) = (&self.url, std::env::var("POKIN_TEST_DATABASE_URL")) else {
+            return;
+        };
+        if let Some((_, name)) = url.rsplit_once('/')
+            && name.starts_with("pokin_cli_")
+        {
+            let _ = Command::new("psql")
+                .args([base.as_str(), "-q", "-c"])
+                .arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .status();
+        }
+    }
+}
+
 /// A new, empty PostgreSQL database next to the configured one, via psql.
 pub fn fresh_pg_database(base: &str) -> String {
     let name = format!(
