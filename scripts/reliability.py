@@ -357,12 +357,7 @@ def stop_all_servers() -> None:
 # --- checks shared by crash and soak ------------------------------------------------------------
 
 
-def audit_verify_available(binary: str) -> bool:
-    r = subprocess.run([binary, "audit", "verify", "--help"], capture_output=True, text=True)
-    return r.returncode == 0
-
-
-def database_checks(backend: Backend, actors: list[str], use_audit_verify: bool) -> list[str]:
+def database_checks(backend: Backend, actors: list[str]) -> list[str]:
     """Integrity problems of the database as it is now (empty: none)."""
     problems = []
     if backend.kind == "sqlite":
@@ -404,11 +399,10 @@ def database_checks(backend: Backend, actors: list[str], use_audit_verify: bool)
         "AND a.entity_id = e.id)")
     for e in ev:
         problems.append(f"bukti dukung id {e['id']} tanpa catatan audit")
-    if use_audit_verify:
-        r = backend.cli("audit", "verify", check=False)
-        if r.returncode != 0:
-            problems.append(f"pokin audit verify keluar {r.returncode}: "
-                            f"{(r.stdout + r.stderr).strip()[-400:]}")
+    r = backend.cli("audit", "verify", check=False)
+    if r.returncode != 0:
+        problems.append(f"pokin audit verify keluar {r.returncode}: "
+                        f"{(r.stdout + r.stderr).strip()[-400:]}")
     return problems
 
 
@@ -537,7 +531,6 @@ def crash_backend(backend: Backend, args) -> tuple[str, bool]:
     backend.cli("demo")
     backend.add_user(actor, "admin")
     token = backend.token(actor)
-    use_verify = audit_verify_available(backend.binary)
     server = Server(backend)
     server.start()
     client = Client(server.port)
@@ -631,7 +624,7 @@ def crash_backend(backend: Backend, args) -> tuple[str, bool]:
         unexpected += sum(v for c, v in counts.items() if c not in ("ack", "upload"))
 
         # The files as the kill left them, before anything opens them again.
-        for p in database_checks(backend, [actor], use_verify):
+        for p in database_checks(backend, [actor]):
             integrity.append(f"ronde {rnd}: {p}")
 
         server.start()
@@ -695,8 +688,6 @@ def crash_backend(backend: Backend, args) -> tuple[str, bool]:
         line += f", integrity failures: {len(integrity)}"
     if unexpected:
         line += f", unexpected responses: {unexpected}"
-    if not use_verify:
-        line += " (pokin audit verify belum ada; dilewati)"
     problems = integrity + problems
     for p in problems[:30]:
         print(f"  {backend.label}: {p}", file=sys.stderr)
@@ -758,7 +749,6 @@ def soak_backend(backend: Backend, args) -> tuple[str, bool]:
     admin = "uji-soak-admin"
     backend.add_user(admin, "admin")
     admin_token = backend.token(admin)
-    use_verify = audit_verify_available(backend.binary)
     server = Server(backend)
     server.start()
     c = Client(server.port)
@@ -958,7 +948,7 @@ def soak_backend(backend: Backend, args) -> tuple[str, bool]:
     if audit_after - audit_before < mutations:
         problems.append(f"log audit bertambah {audit_after - audit_before}, padahal "
                         f"{mutations} perubahan dikonfirmasi")
-    problems += database_checks(backend, actors, use_verify)
+    problems += database_checks(backend, actors)
     # Thousands of logins and password-bearing requests later, no password is in the server's
     # output (Pokin logs no request bodies; this keeps it so).
     with open(server.log_path, "rb") as f:
@@ -980,8 +970,6 @@ def soak_backend(backend: Backend, args) -> tuple[str, bool]:
         lines.append(f"  {kind:<16} {sum(oc.values()):>9} {oc['ok']:>9}  "
                      f"{percentile(lat, 50) * 1000:>8.1f} {percentile(lat, 99) * 1000:>8.1f}  "
                      f"{errs}")
-    if not use_verify:
-        lines.append("  (pokin audit verify belum ada; dilewati)")
     for s in stats.samples[:10]:
         lines.append(f"  contoh galat: {s}")
     for p in problems[:30]:
