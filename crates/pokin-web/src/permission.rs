@@ -7,6 +7,7 @@
 //! | [`Action::Read`] an organisation's tree, units, findings | all | own org | own org | own org | own org |
 //! | [`Action::EditTree`] (units, objectives, indicators, targets) | all | own org, or own unit subtree if scoped to a unit | — | — | — |
 //! | [`Action::ReadAudit`] | all records | own org | — | — | own org |
+//! | [`Action::VerifyAudit`] (the whole log's hash chain) | yes | — | — | — | yes |
 //! | [`Action::ManageUsers`] | yes | — | — | — | — |
 //! | [`Action::EnterRealisation`] (values, narrative, evidence, submit) | all | own org / own unit subtree | operator: own org / own unit subtree | — | — |
 //! | [`Action::RequestReopen`] (a locked realisation) | all | as EnterRealisation | operator: as EnterRealisation | — | — |
@@ -35,6 +36,9 @@ pub enum Action {
     Read,
     EditTree,
     ReadAudit,
+    /// Check the hash chain of the whole audit log (`Target::System`): its result says only
+    /// whether the log is intact and, if not, which record breaks it first.
+    VerifyAudit,
     ManageUsers,
     // Realisation workflow
     /// Enter or change a realisation, its evidence, and submit it.
@@ -130,6 +134,16 @@ pub fn can(user: &User, action: Action, target: Target<'_>) -> Result<(), Denied
                 )));
             }
             if in_org { Ok(()) } else { Err(outside_org()) }
+        }
+        Action::VerifyAudit => {
+            if user.role == Role::Inspektorat {
+                Ok(())
+            } else {
+                Err(Denied(format!(
+                    "Keutuhan log audit hanya dapat diperiksa oleh Administrator dan \
+                     Inspektorat; Anda masuk sebagai {role}."
+                )))
+            }
         }
         // Realisation workflow
         Action::EnterRealisation | Action::RequestReopen => {

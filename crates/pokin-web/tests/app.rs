@@ -495,6 +495,45 @@ async fn audit_page_filters_and_diffs() {
     assert!(r.body.contains("masuk"));
 }
 
+/// The inspector's check of the whole audit log's hash chain: intact, then a record edited
+/// behind Pokin's back (straight in the SQLite file) is named on the page.
+#[tokio::test]
+async fn audit_chain_page_names_a_record_edited_behind_pokins_back() {
+    use sqlx::Connection;
+    let t = setup().await;
+    let s = t.login("inspektorat").await;
+    let r = t.get("/audit/rantai", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Rantai audit utuh"), "{}", r.body);
+    assert!(
+        t.get("/audit", Some(&s))
+            .await
+            .body
+            .contains("/audit/rantai")
+    );
+
+    let file = t._dir.path().join("pokin.db");
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
+        .await
+        .expect("the SQLite file");
+    let id: i64 = sqlx::query_scalar("SELECT min(id) FROM audit_log WHERE entity = 'organisation'")
+        .fetch_one(&mut conn)
+        .await
+        .expect("an import record");
+    sqlx::query("UPDATE audit_log SET actor = 'penyusup' WHERE id = ?")
+        .bind(id)
+        .execute(&mut conn)
+        .await
+        .expect("edit behind Pokin's back");
+    conn.close().await.ok();
+
+    let r = t.get("/audit/rantai", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Rantai audit rusak"), "{}", r.body);
+    assert!(r.body.contains(&format!("#{id}")), "{}", r.body);
+    assert!(r.body.contains("isi catatan diubah"), "{}", r.body);
+}
+
 #[tokio::test]
 async fn home_redirects() {
     let t = setup().await;

@@ -43,6 +43,8 @@ enum Rule {
     Read,
     /// Web session: admin, perencana, inspektorat (each sees its own organisation's records).
     Audit,
+    /// Web session: admin and inspektorat (of any organisation): the whole log's hash chain.
+    AuditChain,
     /// Web session: admin only.
     Admin,
     /// Web session: admin; perencana without unit scope (replacing its own organisation).
@@ -97,6 +99,7 @@ const EXPECTED: &[(&str, Rule)] = &[
     ("GET /organisasi/{id}/pohon.svg", Read),
     ("GET /organisasi/{id}/pohon/detail", Read),
     ("GET /audit", Audit),
+    ("GET /audit/rantai", AuditChain),
     ("GET /pengguna", Admin),
     ("GET /pengguna/baru", Admin),
     ("POST /pengguna", Admin),
@@ -413,6 +416,7 @@ fn expected(rule: Rule, p: &Principal, org_route: bool, inside: Option<bool>) ->
         LoggedIn => web,
         Read => web && (admin || own),
         Audit => web && auditor,
+        AuditChain => web && (admin || is(Role::Inspektorat)),
         Admin => web && admin,
         Import => web && importer,
         Preview => web && admin,

@@ -242,6 +242,8 @@ struct AuditPage {
     entries: Vec<EntryView>,
     entities: &'static [&'static str],
     limit: u32,
+    /// Whether the user may check the chain (link to `/audit/rantai`).
+    may_verify: bool,
 }
 
 impl AuditPage {
@@ -294,5 +296,63 @@ pub async fn page(
         entries,
         entities: &entity::ALL,
         limit: LIMIT,
+        may_verify: can(&current.user, Action::VerifyAudit, Target::System).is_ok(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "audit_chain.html")]
+struct AuditChainPage {
+    layout: Layout,
+    /// Records checked when the chain is intact.
+    intact: Option<String>,
+    /// Where it breaks first: record id, position, time, why, records intact before it.
+    broken: Option<BreakView>,
+}
+
+struct BreakView {
+    id: String,
+    seq: String,
+    at: String,
+    why: String,
+    intact: String,
+}
+
+/// `GET /audit/rantai`: checks the hash chain of the whole audit log (`Store::verify_audit`, the
+/// check of `pokin audit verify`) and says whether it is intact or which record breaks it first.
+/// Reads the whole log: it runs when asked, never on the audit page itself.
+pub async fn chain(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Html<String>, Error> {
+    can(&current.user, Action::VerifyAudit, Target::System)?;
+    use pokin_domain::format::number;
+    let count = |n: u64| number(n as f64, 0);
+    let (intact, broken) = match state.store.verify_audit().await? {
+        pokin_store::AuditVerification::Intact { records } => (Some(count(records)), None),
+        pokin_store::AuditVerification::Broken(b) => (
+            None,
+            Some(BreakView {
+                id: b.id.map_or_else(|| "-".into(), |i| format!("#{i}")),
+                seq: b.seq.map_or_else(|| "-".into(), |s| number(s as f64, 0)),
+                at: b.at.map_or_else(
+                    || "-".into(),
+                    |at| {
+                        format!(
+                            "{} {}",
+                            pokin_domain::format::date(at.date_naive()),
+                            at.format("%H:%M:%S UTC")
+                        )
+                    },
+                ),
+                why: b.problem.message(),
+                intact: count(b.intact),
+            }),
+        ),
+    };
+    render(&AuditChainPage {
+        layout: Layout::for_user(&current, "Keutuhan log audit", "audit"),
+        intact,
+        broken,
     })
 }

@@ -92,6 +92,7 @@ const ANYONE: &str = "siapa saja";
 const LOGGED_IN: &str = "pengguna yang masuk";
 const READ: &str = "pengguna yang masuk, dalam lingkup organisasinya (admin: semua)";
 const AUDIT: &str = "admin (semua); inspektorat dan perencana (organisasinya)";
+const AUDIT_CHAIN: &str = "admin, inspektorat";
 const ADMIN: &str = "admin";
 /// Import: who may import (see `import::may_open`).
 const IMPORT: &str = "admin (organisasi baru atau ganti); perencana (ganti organisasinya, tanpa lingkup unit); \
@@ -145,6 +146,7 @@ fn routes() -> Routes {
     .get("/organisasi/{id}/pohon.svg", READ, pohon::svg)
     .get("/organisasi/{id}/pohon/detail", READ, pohon::detail)
     .get("/audit", AUDIT, audit::page)
+    .get("/audit/rantai", AUDIT_CHAIN, audit::chain)
     .get("/pengguna", ADMIN, users::list)
     .get("/pengguna/baru", ADMIN, users::new_form)
     .post("/pengguna", ADMIN, users::create)
