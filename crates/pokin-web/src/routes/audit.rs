@@ -273,11 +273,7 @@ pub async fn page(
     let entries = records
         .iter()
         .map(|r| EntryView {
-            at: format!(
-                "{} {}",
-                pokin_domain::format::date(r.at.date_naive()),
-                r.at.format("%H:%M:%S UTC")
-            ),
+            at: when(r.at),
             actor: r.actor.clone(),
             entity: entity::label(&r.entity).to_owned(),
             entity_id: r.entity_id.map_or_else(String::new, |i| format!("#{i}")),
@@ -318,6 +314,15 @@ struct BreakView {
     intact: String,
 }
 
+/// When a record was made, as the audit pages show it: `28 November 2026 14:05:09 UTC`.
+fn when(at: chrono::DateTime<Utc>) -> String {
+    format!(
+        "{} {}",
+        pokin_domain::format::date(at.date_naive()),
+        at.format("%H:%M:%S UTC")
+    )
+}
+
 /// `GET /audit/rantai`: checks the hash chain of the whole audit log (`Store::verify_audit`, the
 /// check of `pokin audit verify`) and says whether it is intact or which record breaks it first.
 /// Reads the whole log: it runs when asked, never on the audit page itself.
@@ -335,16 +340,7 @@ pub async fn chain(
             Some(BreakView {
                 id: b.id.map_or_else(|| "-".into(), |i| format!("#{i}")),
                 seq: b.seq.map_or_else(|| "-".into(), |s| number(s as f64, 0)),
-                at: b.at.map_or_else(
-                    || "-".into(),
-                    |at| {
-                        format!(
-                            "{} {}",
-                            pokin_domain::format::date(at.date_naive()),
-                            at.format("%H:%M:%S UTC")
-                        )
-                    },
-                ),
+                at: b.at.map_or_else(|| "-".into(), when),
                 why: b.problem.message(),
                 intact: count(b.intact),
             }),
