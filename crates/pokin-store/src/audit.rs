@@ -410,7 +410,7 @@ impl Content<'_> {
         field(&mut h, self.before);
         field(&mut h, self.after);
         field(&mut h, Some(prev_hash));
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        crate::users::hex(&h.finalize())
     }
 }
 

@@ -41,6 +41,7 @@ use crate::Store;
 use crate::db::ddl::DdlTx;
 use crate::db::{Backend, Conn, Param, params};
 use crate::error::{Result, StoreError};
+use crate::measure::{content_path, intact_at};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -217,11 +218,6 @@ struct EvidenceEntry {
 
 fn table_path(table: &str) -> String {
     format!("tables/{table}.jsonl")
-}
-
-/// `<ab>/<sha>`, the layout of the evidence folder (`measure::content_path`).
-fn evidence_rel(sha: &str) -> PathBuf {
-    Path::new(&sha[..2]).join(sha)
 }
 
 fn evidence_zip_path(sha: &str) -> String {
@@ -899,7 +895,7 @@ async fn write_backup<W: Write + Seek>(
                     "sidik SHA-256 bukti dukung '{sha}' tidak sah"
                 )));
             }
-            let path = dir.join(evidence_rel(sha));
+            let path = content_path(dir, sha);
             let bytes = std::fs::read(&path).map_err(|e| {
                 StoreError::Corrupt(format!(
                     "berkas bukti dukung {} tidak dapat dibaca ({e}), sehingga cadangan tidak \
@@ -1063,10 +1059,8 @@ fn stage_evidence<R: Read + Seek>(
                 e.path
             )));
         }
-        let dest = dir.join(evidence_rel(&e.sha256));
-        if let Ok(existing) = std::fs::read(&dest)
-            && crate::users::hex(&Sha256::digest(&existing)) == e.sha256
-        {
+        let dest = content_path(dir, &e.sha256);
+        if intact_at(&dest, &e.sha256) {
             continue;
         }
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(file_error)?;
@@ -1219,20 +1213,10 @@ async fn restore_tables<R: Read + Seek>(
         let identity = t.identity();
         let mut max_id = 0i64;
         let mut n = 0u64;
-        let mut line = String::new();
         {
-            let mut reader = open_entry(zip, &t.name)?;
-            loop {
-                line.clear();
-                if reader
-                    .read_line(&mut line)
-                    .map_err(|e| corrupt(format!("{}: {e}", table_path(&t.name))))?
-                    == 0
-                {
-                    break;
-                }
-                n += 1;
-                let values = row_values(&line, t, &source, n)?;
+            let mut rows = TableRows::open(zip, &t.name)?;
+            while let Some((row, values)) = rows.next(t, &source)? {
+                n = row;
                 if let Some(i) = identity
                     && let Param::Int(Some(id)) = &values[i]
                 {
@@ -1343,15 +1327,41 @@ async fn insert_rows(
     })
 }
 
-fn open_entry<'a, R: Read + Seek>(
-    zip: &'a mut zip::ZipArchive<R>,
-    table: &str,
-) -> Result<BufReader<zip::read::ZipFile<'a, R>>> {
-    let path = table_path(table);
-    let file = zip
-        .by_name(&path)
-        .map_err(|e| corrupt(format!("{path}: {e}")))?;
-    Ok(BufReader::with_capacity(1 << 16, file))
+/// The rows of one table's file in a backup, read a line at a time.
+struct TableRows<'a, R: Read> {
+    reader: BufReader<zip::read::ZipFile<'a, R>>,
+    line: String,
+    /// Rows read so far: the number of the last one.
+    n: u64,
+}
+
+impl<'a, R: Read + Seek> TableRows<'a, R> {
+    fn open(zip: &'a mut zip::ZipArchive<R>, table: &str) -> Result<Self> {
+        let path = table_path(table);
+        let file = zip
+            .by_name(&path)
+            .map_err(|e| corrupt(format!("{path}: {e}")))?;
+        Ok(TableRows {
+            reader: BufReader::with_capacity(1 << 16, file),
+            line: String::new(),
+            n: 0,
+        })
+    }
+
+    /// The next row as parameters in the target's column order, with its number (from 1);
+    /// `None` at the end of the file.
+    fn next(&mut self, t: &Table, source: &[usize]) -> Result<Option<(u64, Vec<Param>)>> {
+        self.line.clear();
+        let read = self
+            .reader
+            .read_line(&mut self.line)
+            .map_err(|e| corrupt(format!("{}: {e}", table_path(&t.name))))?;
+        if read == 0 {
+            return Ok(None);
+        }
+        self.n += 1;
+        row_values(&self.line, t, source, self.n).map(|values| Some((self.n, values)))
+    }
 }
 
 /// One line of a table's file as parameters in the target's column order.
@@ -1419,20 +1429,8 @@ async fn second_pass<R: Read + Seek>(
         "UPDATE {} SET {sets} WHERE {wheres}",
         quote(&t.name)
     ));
-    let mut reader = open_entry(zip, &t.name)?;
-    let mut line = String::new();
-    let mut n = 0;
-    loop {
-        line.clear();
-        if reader
-            .read_line(&mut line)
-            .map_err(|e| corrupt(format!("{}: {e}", table_path(&t.name))))?
-            == 0
-        {
-            break;
-        }
-        n += 1;
-        let values = row_values(&line, t, source, n)?;
+    let mut rows = TableRows::open(zip, &t.name)?;
+    while let Some((n, values)) = rows.next(t, source)? {
         let refs: Vec<Param> = t.self_refs.iter().map(|&i| values[i].clone()).collect();
         if refs.iter().all(is_null) {
             continue;

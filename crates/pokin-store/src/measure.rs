@@ -2122,8 +2122,15 @@ fn tx_actor(actor: &str) -> &str {
 // Evidence files.
 
 /// `<dir>/<sha[0..2]>/<sha>`.
-fn content_path(dir: &Path, sha: &str) -> PathBuf {
+/// Where the evidence file with SHA-256 `sha` (lower-case hex) lives under `dir`.
+pub(crate) fn content_path(dir: &Path, sha: &str) -> PathBuf {
     dir.join(&sha[..2]).join(sha)
+}
+
+/// Whether `path` holds a file whose content has SHA-256 `sha` (an intact copy: no need to
+/// write it again).
+pub(crate) fn intact_at(path: &Path, sha: &str) -> bool {
+    std::fs::read(path).is_ok_and(|existing| crate::users::hex(&Sha256::digest(&existing)) == sha)
 }
 
 fn file_error(dir: &Path, e: impl std::fmt::Display) -> StoreError {
@@ -2141,9 +2148,7 @@ async fn store_file(dir: std::sync::Arc<PathBuf>, sha: String, bytes: Vec<u8>) -
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         use std::io::Write;
         let path = content_path(&d, &sha);
-        if let Ok(existing) = std::fs::read(&path)
-            && crate::users::hex(&Sha256::digest(&existing)) == sha
-        {
+        if intact_at(&path, &sha) {
             return Ok(());
         }
         let folder = path.parent().unwrap_or(&d).to_path_buf();
