@@ -864,12 +864,7 @@ fn evidence_size(files: usize, bytes: u64) -> String {
 /// failure leaves any earlier file as it was).
 async fn backup(store: &Store, out: &Path) -> Result<ExitCode> {
     use pokin_domain::format;
-    let dir = match out.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("tidak dapat menulis ke folder {}", dir.display()))?;
+    let mut tmp = crate::report::temp_beside(out)?;
     let bar = backup_bar("baris dan berkas");
     let made = store
         .backup(std::io::BufWriter::new(tmp.as_file_mut()), &|p| {
@@ -879,12 +874,7 @@ async fn backup(store: &Store, out: &Path) -> Result<ExitCode> {
         .await;
     bar.finish_and_clear();
     let summary = made.context("cadangan tidak dibuat")?;
-    tmp.as_file()
-        .sync_all()
-        .with_context(|| format!("tidak dapat menulis {}", out.display()))?;
-    let size = tmp.as_file().metadata().map(|m| m.len()).unwrap_or(0);
-    tmp.persist(out)
-        .with_context(|| format!("tidak dapat menulis {}", out.display()))?;
+    let size = crate::report::persist(tmp, out)?;
     let count = |n: u64| format::number(n as f64, 0);
     println!(
         "Cadangan ditulis ke {} ({}): {} tabel, {} baris, {} berkas bukti dukung{}.",

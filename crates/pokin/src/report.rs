@@ -189,16 +189,27 @@ fn warn_problems(problems: &[String]) {
 /// Writes `bytes` to a temporary file beside `path`, syncs it and renames it into place: a
 /// reader never sees half a document, and a failure leaves any earlier file as it was.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("tidak dapat menulis {}", path.display()))?;
+    persist(tmp, path).map(|_| ())
+}
+
+/// A temporary file in the folder of `path`, to be moved there by [`persist`].
+pub(crate) fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("tidak dapat menulis ke folder {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("tidak dapat menulis {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("tidak dapat menulis {}", path.display()))?;
-    Ok(())
+    tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("tidak dapat menulis ke folder {}", dir.display()))
+}
+
+/// Syncs `tmp` to disk and renames it to `path`; returns its size in bytes.
+pub(crate) fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<u64> {
+    let written = || format!("tidak dapat menulis {}", path.display());
+    tmp.as_file().sync_all().with_context(written)?;
+    let size = tmp.as_file().metadata().map(|m| m.len()).unwrap_or(0);
+    tmp.persist(path).with_context(written)?;
+    Ok(size)
 }
