@@ -14,6 +14,7 @@ pub mod document;
 pub mod format;
 mod ids;
 pub mod measure;
+pub mod pemda;
 mod org;
 pub mod program;
 pub mod wording;

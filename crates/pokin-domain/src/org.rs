@@ -441,30 +441,8 @@ impl OrganisationDraft {
                             "kode indikator dipakai lebih dari sekali dalam unit ini".into(),
                         );
                     }
-                    if i.name.trim().is_empty() {
-                        err(loc.clone(), "nama indikator kosong".into());
-                    }
-                    if i.decimals.is_some_and(|d| d > 6) {
-                        err(loc.clone(), "jumlah desimal paling banyak 6".into());
-                    }
-                    if let Some(p) = i.baseline.as_ref().and_then(TargetValue::problem) {
-                        err(loc.clone(), format!("baseline: {p}"));
-                    }
-                    for (year, t) in &i.targets {
-                        if let Some(p) = t.problem() {
-                            err(loc.clone(), format!("target {year}: {p}"));
-                        }
-                        if let Some(r) = self.renstra
-                            && !r.years().contains(year)
-                        {
-                            err(
-                                loc.clone(),
-                                format!(
-                                    "target {year} di luar periode Renstra {}–{}",
-                                    r.start, r.end
-                                ),
-                            );
-                        }
+                    for p in indicator_problems(i, self.renstra, "Renstra") {
+                        err(loc.clone(), p);
                     }
                 }
             }
@@ -548,6 +526,40 @@ impl OrganisationDraft {
             Err(ValidationErrors(errs))
         }
     }
+}
+
+/// What is wrong with one indicator's own values (name, decimals, baseline, targets), each in
+/// Indonesian; targets must fall inside `period` (the Renstra, or the RPJMD for a pemda
+/// indicator: `period_name` says which). Shared by the OPD tree and the pemda tree.
+pub(crate) fn indicator_problems(
+    i: &Indicator,
+    period: Option<Renstra>,
+    period_name: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if i.name.trim().is_empty() {
+        out.push("nama indikator kosong".into());
+    }
+    if i.decimals.is_some_and(|d| d > 6) {
+        out.push("jumlah desimal paling banyak 6".into());
+    }
+    if let Some(p) = i.baseline.as_ref().and_then(TargetValue::problem) {
+        out.push(format!("baseline: {p}"));
+    }
+    for (year, t) in &i.targets {
+        if let Some(p) = t.problem() {
+            out.push(format!("target {year}: {p}"));
+        }
+        if let Some(r) = period
+            && !r.years().contains(year)
+        {
+            out.push(format!(
+                "target {year} di luar periode {period_name} {}–{}",
+                r.start, r.end
+            ));
+        }
+    }
+    out
 }
 
 /// A validated organisation: every reference resolves and every value is sane.

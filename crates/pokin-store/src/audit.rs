@@ -104,9 +104,22 @@ pub mod entity {
     pub const DOCUMENT_SETTINGS: &str = "document_settings";
     /// An established version of a Perjanjian Kinerja (`after` holds its snapshot).
     pub const PERJANJIAN_KINERJA: &str = "perjanjian_kinerja";
+    /// A pemda's RPJMD tree, whole (`entity_id` is the pemda's id; `org_id` is empty).
+    pub const PEMDA: &str = "pemda";
+    /// An organisation joining or leaving a pemda (`org_id` the organisation).
+    pub const PEMDA_MEMBER: &str = "pemda_member";
+    /// A link from an OPD objective to a pemda node, and each step of its lifecycle (`org_id`
+    /// the OPD).
+    pub const CASCADE_LINK: &str = "cascade_link";
+    /// A crosscutting request between two OPDs and its answer (`org_id` the receiving OPD).
+    pub const CROSSCUT: &str = "crosscut";
+    /// A review note (*catatan reviu*) and its resolution.
+    pub const REVIEW_NOTE: &str = "review_note";
+    /// Bappeda's own realisation of a pemda indicator for a year.
+    pub const PEMDA_REALISATION: &str = "pemda_realisation";
 
     /// Every entity, in the order a filter lists them.
-    pub const ALL: [&str; 21] = [
+    pub const ALL: [&str; 27] = [
         ORGANISATION,
         UNIT,
         OFFICIAL,
@@ -128,6 +141,12 @@ pub mod entity {
         BUDGET_REALISATION,
         DOCUMENT_SETTINGS,
         PERJANJIAN_KINERJA,
+        PEMDA,
+        PEMDA_MEMBER,
+        CASCADE_LINK,
+        CROSSCUT,
+        REVIEW_NOTE,
+        PEMDA_REALISATION,
     ];
 
     /// What an entity is called in Indonesian (the machine name itself when unknown).
@@ -154,6 +173,12 @@ pub mod entity {
             BUDGET_REALISATION => "realisasi anggaran",
             DOCUMENT_SETTINGS => "pengaturan dokumen",
             PERJANJIAN_KINERJA => "perjanjian kinerja",
+            PEMDA => "pohon kinerja pemda",
+            PEMDA_MEMBER => "keanggotaan pemda",
+            CASCADE_LINK => "tautan cascading pemda",
+            CROSSCUT => "crosscutting antar-OPD",
+            REVIEW_NOTE => "catatan reviu",
+            PEMDA_REALISATION => "realisasi indikator pemda",
             other => other,
         }
     }

@@ -484,6 +484,10 @@ impl FaultSwitch {
 const BUMP_REVISION: &str = "INSERT INTO org_revisions (org_id, revision) VALUES ($1, 1) \
      ON CONFLICT (org_id) DO UPDATE SET revision = org_revisions.revision + 1";
 
+/// Raises a pemda's revision by one (creating it at 1).
+const BUMP_PEMDA_REVISION: &str = "INSERT INTO pemda_revisions (pemda_id, revision) \
+     VALUES ($1, 1) ON CONFLICT (pemda_id) DO UPDATE SET revision = pemda_revisions.revision + 1";
+
 /// A transaction that writes. It exists only inside [`WriteTx::run`], whose closure must hand
 /// back the audit record of its change: the record is written in the same transaction, just
 /// before the commit. On any error the transaction is rolled back.
@@ -493,6 +497,9 @@ pub(crate) struct WriteTx {
     /// Organisations whose data this transaction's audit records name: their revision is
     /// raised at commit ([`crate::Store::revision`]).
     orgs: Vec<i64>,
+    /// Pemda whose data (RPJMD tree, links, crosscuts, notes, own realisations) this
+    /// transaction changed ([`WriteTx::touch_pemda`]): their revision is raised at commit.
+    pemdas: Vec<i64>,
     /// Audit records written before the last ([`WriteTx::audit`]) with their time, appended to
     /// the chain at commit.
     pending: Vec<(Audit, DateTime<Utc>)>,
@@ -548,6 +555,7 @@ impl WriteTx {
                 statements: store.pool.statements.clone(),
             },
             orgs: Vec::new(),
+            pemdas: Vec::new(),
             pending: Vec::new(),
             actor: actor.to_owned(),
             #[cfg(feature = "fault-injection")]
@@ -634,6 +642,13 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Marks pemda `id` as changed by this transaction (its revision is raised at commit).
+    pub(crate) fn touch_pemda(&mut self, id: i64) {
+        if !self.pemdas.contains(&id) {
+            self.pemdas.push(id);
+        }
+    }
+
     fn note_org(&mut self, audit: &Audit) {
         if let Some(org) = audit.org_data()
             && !self.orgs.contains(&org)
@@ -647,6 +662,10 @@ impl WriteTx {
     async fn bump_revisions(&mut self) -> Result<()> {
         for org in std::mem::take(&mut self.orgs) {
             self.conn.execute(BUMP_REVISION, params![org]).await?;
+        }
+        // After the organisations': one lock order for every writer.
+        for pemda in std::mem::take(&mut self.pemdas) {
+            self.conn.execute(BUMP_PEMDA_REVISION, params![pemda]).await?;
         }
         Ok(())
     }

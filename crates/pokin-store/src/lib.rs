@@ -26,6 +26,7 @@ mod edit;
 mod error;
 mod measure;
 mod org;
+mod pemda;
 mod reports;
 mod schema;
 mod tree;
@@ -42,6 +43,7 @@ pub use measure::{
     ClosedPeriod, Evidence, PeriodTarget, RealisationRecord, ReopenRequest, YearMeasurements,
 };
 pub use org::OrgSummary;
+pub use pemda::{MAX_NOTE, NewCrosscut, NewLink, PemdaSummary, ReviewNote};
 pub use reports::default_signing_date;
 pub use tree::{IndicatorIds, ObjectiveIds, SupportIds, TreeWithIds, UnitIds};
 pub use users::{

@@ -374,6 +374,9 @@ pub(crate) async fn load_tree(pool: &Pool, org_id: i64) -> Result<tree::TreeWith
 pub(crate) async fn delete(store: &Store, actor: &str, org_id: i64) -> Result<()> {
     WriteTx::run(store, actor, "menghapus organisasi", async |tx| {
         let before = tree::load(tx.read(), org_id).await?.snapshot()?;
+        for sql in crate::pemda::DELETE_ORG_LINKS {
+            tx.execute(sql, params![org_id]).await?;
+        }
         for sql in crate::measure::DELETE_MEASUREMENTS {
             tx.execute(sql, params![org_id]).await?;
         }

@@ -68,6 +68,12 @@ const MIGRATIONS: &[Migration] = &[
         description: "rantai hash log audit (catatan audit yang tidak dapat diubah diam-diam)",
         sql: V6,
     },
+    Migration {
+        version: 7,
+        description: "pemda dan pohon kinerja RPJMD, tautan cascading OPD ke pemda, \
+                      crosscutting antar-OPD, catatan reviu, realisasi indikator pemda",
+        sql: V7,
+    },
 ];
 
 const V1: &str = r#"
@@ -513,6 +519,115 @@ CREATE TABLE audit_chain (
 );
 INSERT INTO audit_chain (id, seq, hash)
     VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+"#;
+
+/// Version 7: the pemda. Its RPJMD tree is one canonical JSON document (`tree_json`, a
+/// validated `pokin_domain::pemda::Pemda`): it is small, edited by one office and always read
+/// whole, and everything that points into it names a node or indicator by code, so an edit
+/// never re-creates rows others reference. Links, crosscuts and review notes carry the OPD's
+/// `org_id` (links: the realising OPD; crosscuts: the receiving OPD) with the composite key of
+/// agency tables, and the pemda's id; the pemda's own tables are keyed by `pemda_id` (on Citus,
+/// reference tables: a pemda is one row against its ~40 organisations). `pemda_revisions` is the
+/// pemda's counterpart of `org_revisions`. `users.pemda_id` scopes Bappeda, the head of region
+/// and a pemda-wide Inspektorat.
+const V7: &str = r#"
+CREATE TABLE pemda (
+    id {id_pk},
+    name TEXT NOT NULL UNIQUE,
+    tree_json TEXT NOT NULL,
+    created_at {timestamp} NOT NULL,
+    updated_at {timestamp} NOT NULL
+);
+ALTER TABLE organisations ADD COLUMN pemda_id BIGINT REFERENCES pemda (id);
+ALTER TABLE users ADD COLUMN pemda_id BIGINT;
+CREATE TABLE pemda_revisions (
+    pemda_id BIGINT PRIMARY KEY,
+    revision BIGINT NOT NULL
+);
+CREATE TABLE cascade_links (
+    id {id},
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    pemda_id BIGINT NOT NULL REFERENCES pemda (id),
+    node_code TEXT NOT NULL,
+    indicator_code TEXT,
+    unit_key TEXT,
+    objective_code TEXT,
+    source_indicator TEXT,
+    role TEXT NOT NULL,
+    weight DOUBLE PRECISION NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    proposed_by TEXT NOT NULL,
+    proposer TEXT NOT NULL,
+    proposed_at {timestamp} NOT NULL,
+    decided_by TEXT,
+    decided_at {timestamp},
+    {org_key},
+    CHECK (status IN ('diusulkan', 'diterima', 'ditolak')),
+    CHECK (role IN ('pengampu_utama', 'pendukung')),
+    CHECK (proposed_by IN ('pemda', 'opd')),
+    CHECK (weight > 0),
+    CHECK ((unit_key IS NULL) = (objective_code IS NULL)),
+    CHECK (status <> 'diterima' OR unit_key IS NOT NULL),
+    CHECK (status <> 'ditolak' OR reason IS NOT NULL)
+);
+CREATE INDEX cascade_links_pemda ON cascade_links (pemda_id);
+CREATE TABLE crosscuts (
+    id {id},
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    pemda_id BIGINT NOT NULL REFERENCES pemda (id),
+    from_org BIGINT NOT NULL REFERENCES organisations (id),
+    from_unit TEXT NOT NULL,
+    from_objective TEXT NOT NULL,
+    from_indicator TEXT,
+    to_unit TEXT,
+    to_objective TEXT,
+    share DOUBLE PRECISION,
+    status TEXT NOT NULL,
+    reason TEXT,
+    note TEXT,
+    proposer TEXT NOT NULL,
+    proposed_at {timestamp} NOT NULL,
+    decided_by TEXT,
+    decided_at {timestamp},
+    {org_key},
+    CHECK (status IN ('diusulkan', 'diterima', 'ditolak')),
+    CHECK ((to_unit IS NULL) = (to_objective IS NULL)),
+    CHECK (status <> 'diterima' OR to_unit IS NOT NULL),
+    CHECK (status <> 'ditolak' OR reason IS NOT NULL),
+    CHECK (share IS NULL OR share >= 0),
+    CHECK (org_id <> from_org)
+);
+CREATE INDEX crosscuts_pemda ON crosscuts (pemda_id);
+CREATE TABLE review_notes (
+    id {id_pk},
+    pemda_id BIGINT NOT NULL REFERENCES pemda (id),
+    org_id BIGINT REFERENCES organisations (id),
+    unit_key TEXT,
+    code TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at {timestamp} NOT NULL,
+    resolved_by TEXT,
+    resolved_at {timestamp},
+    CHECK (status IN ('terbuka', 'selesai')),
+    CHECK ((status = 'terbuka') = (resolved_at IS NULL)),
+    CHECK ((org_id IS NULL) = (unit_key IS NULL))
+);
+CREATE INDEX review_notes_pemda ON review_notes (pemda_id);
+CREATE TABLE pemda_realisations (
+    id {id_pk},
+    pemda_id BIGINT NOT NULL REFERENCES pemda (id),
+    indicator_code TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    value_number DOUBLE PRECISION,
+    value_text TEXT,
+    recorded_by TEXT NOT NULL,
+    recorded_at {timestamp} NOT NULL,
+    UNIQUE (pemda_id, indicator_code, year),
+    CHECK ((value_number IS NULL) <> (value_text IS NULL))
+);
 "#;
 
 const CREATE_MIGRATIONS_TABLE: &str = r#"

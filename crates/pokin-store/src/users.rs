@@ -36,19 +36,33 @@ pub enum Role {
     Verifikator,
     /// Head of the organisation: reads everything in scope.
     Pimpinan,
-    /// Internal auditor: reads everything in scope, and the audit log.
+    /// Internal auditor: reads everything in scope, and the audit log. Scoped to a pemda, it
+    /// reads every organisation of that pemda.
     Inspektorat,
+    /// The regional planning office: edits the pemda's RPJMD tree, proposes and answers
+    /// links, writes review notes, records the pemda's own realisations; reads every
+    /// organisation of its pemda.
+    Bappeda,
+    /// The head of region (Bupati, Wali Kota, Gubernur): reads everything of its pemda.
+    KepalaDaerah,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 8] = [
         Role::Admin,
         Role::Perencana,
         Role::Operator,
         Role::Verifikator,
         Role::Pimpinan,
         Role::Inspektorat,
+        Role::Bappeda,
+        Role::KepalaDaerah,
     ];
+
+    /// Whether the role works at pemda scope (a pemda instead of one organisation).
+    pub fn pemda_wide(self) -> bool {
+        matches!(self, Role::Bappeda | Role::KepalaDaerah)
+    }
 
     /// The machine name, as stored and as typed on the command line.
     pub fn as_str(self) -> &'static str {
@@ -59,6 +73,8 @@ impl Role {
             Role::Verifikator => "verifikator",
             Role::Pimpinan => "pimpinan",
             Role::Inspektorat => "inspektorat",
+            Role::Bappeda => "bappeda",
+            Role::KepalaDaerah => "kepala-daerah",
         }
     }
 
@@ -75,6 +91,8 @@ impl Role {
             Role::Verifikator => "Verifikator",
             Role::Pimpinan => "Pimpinan",
             Role::Inspektorat => "Inspektorat",
+            Role::Bappeda => "Bappeda",
+            Role::KepalaDaerah => "Kepala Daerah",
         }
     }
 }
@@ -90,6 +108,12 @@ pub struct User {
     pub org_id: Option<i64>,
     /// Narrows the scope to this unit and the units below it.
     pub unit: Option<UnitKey>,
+    /// The pemda a Bappeda, Kepala Daerah or pemda-wide Inspektorat account works for.
+    pub pemda_id: Option<i64>,
+    /// The organisations of that pemda, read with the session or token of the signed-in
+    /// account (empty elsewhere, e.g. in lists of accounts).
+    #[serde(skip)]
+    pub pemda_orgs: Vec<i64>,
     pub disabled: bool,
     pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
@@ -103,6 +127,8 @@ pub struct NewUser {
     pub display_name: String,
     pub role: Role,
     pub org_id: Option<i64>,
+    /// For pemda-wide roles (and a pemda-wide Inspektorat): the pemda.
+    pub pemda_id: Option<i64>,
     pub unit: Option<UnitKey>,
     pub password: String,
     pub must_change_password: bool,
@@ -114,6 +140,7 @@ pub struct UserUpdate {
     pub display_name: String,
     pub role: Role,
     pub org_id: Option<i64>,
+    pub pemda_id: Option<i64>,
     pub unit: Option<UnitKey>,
     pub disabled: bool,
 }
@@ -152,21 +179,24 @@ pub const MIN_PASSWORD_LEN: usize = 8;
 // ---------------------------------------------------------------------------------------------
 // Queries.
 
-const USERS: &str = "SELECT id, username, display_name, role, org_id, unit_key, disabled, \
-     must_change_password, created_at, updated_at FROM users ORDER BY username";
-const USER_BY_ID: &str = "SELECT id, username, display_name, role, org_id, unit_key, disabled, \
-     must_change_password, created_at, updated_at FROM users WHERE id = $1";
+const USERS: &str = "SELECT id, username, display_name, role, org_id, unit_key, pemda_id, \
+     disabled, must_change_password, created_at, updated_at FROM users ORDER BY username";
+const USER_BY_ID: &str = "SELECT id, username, display_name, role, org_id, unit_key, pemda_id, \
+     disabled, must_change_password, created_at, updated_at FROM users WHERE id = $1";
 const USER_BY_NAME: &str = "SELECT id, username, display_name, role, org_id, unit_key, \
-     disabled, must_change_password, created_at, updated_at FROM users WHERE username = $1";
+     pemda_id, disabled, must_change_password, created_at, updated_at FROM users \
+     WHERE username = $1";
+const PEMDA_EXISTS: &str = "SELECT COUNT(*) AS n FROM pemda WHERE id = $1";
+const PEMDA_ORGS: &str = "SELECT id FROM organisations WHERE pemda_id = $1 ORDER BY id";
 const HASH_BY_NAME: &str = "SELECT id, password_hash FROM users WHERE username = $1";
 const COUNT_USERS: &str = "SELECT COUNT(*) AS n FROM users";
 const ORG_EXISTS: &str = "SELECT COUNT(*) AS n FROM organisations WHERE id = $1";
 const UNIT_EXISTS: &str = "SELECT COUNT(*) AS n FROM units WHERE org_id = $1 AND unit_key = $2";
 const INSERT_USER: &str = "INSERT INTO users (username, display_name, password_hash, role, \
-     org_id, unit_key, disabled, must_change_password, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8, $8) RETURNING id";
+     org_id, unit_key, disabled, must_change_password, created_at, updated_at, pemda_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8, $8, $9) RETURNING id";
 const UPDATE_USER: &str = "UPDATE users SET display_name = $2, role = $3, org_id = $4, \
-     unit_key = $5, disabled = $6, updated_at = $7 WHERE id = $1";
+     unit_key = $5, disabled = $6, updated_at = $7, pemda_id = $8 WHERE id = $1";
 const UPDATE_PASSWORD: &str = "UPDATE users SET password_hash = $2, must_change_password = $3, \
      updated_at = $4 WHERE id = $1";
 
@@ -174,7 +204,7 @@ const INSERT_SESSION: &str = "INSERT INTO sessions (secret_hash, user_id, csrf_t
      created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
 const SESSION_BY_SECRET: &str = "SELECT s.id AS session_id, s.csrf_token, s.created_at AS \
      session_created_at, s.expires_at, u.id, u.username, u.display_name, u.role, u.org_id, \
-     u.unit_key, u.disabled, u.must_change_password, u.created_at, u.updated_at \
+     u.unit_key, u.pemda_id, u.disabled, u.must_change_password, u.created_at, u.updated_at \
      FROM sessions s JOIN users u ON u.id = s.user_id \
      WHERE s.secret_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE";
 const SESSION_ID_BY_SECRET: &str = "SELECT id, user_id FROM sessions WHERE secret_hash = $1";
@@ -202,6 +232,7 @@ struct UserRow {
     role: String,
     org_id: Option<i64>,
     unit_key: Option<String>,
+    pemda_id: Option<i64>,
     disabled: bool,
     must_change_password: bool,
     created_at: DateTime<Utc>,
@@ -234,6 +265,8 @@ impl UserRow {
             role,
             org_id: self.org_id,
             unit,
+            pemda_id: self.pemda_id,
+            pemda_orgs: Vec::new(),
             disabled: self.disabled,
             must_change_password: self.must_change_password,
             created_at: self.created_at,
@@ -385,8 +418,31 @@ async fn check_scope(
     conn: &mut Conn,
     role: Role,
     org_id: Option<i64>,
+    pemda_id: Option<i64>,
     unit: Option<&UnitKey>,
 ) -> Result<()> {
+    if let Some(p) = pemda_id {
+        if !(role.pemda_wide() || role == Role::Inspektorat) || org_id.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "peran {} tidak dapat terikat pada pemda: hanya Bappeda, Kepala Daerah dan \
+                 Inspektorat (tanpa organisasi) yang dapat",
+                role.label()
+            )));
+        }
+        let n: NRow = conn.fetch_one(PEMDA_EXISTS, params![p]).await?;
+        if n.n == 0 {
+            return Err(StoreError::NotFound(format!(
+                "pemda dengan id {p} tidak ada: pilih pemda yang ada"
+            )));
+        }
+        return Ok(());
+    }
+    if role.pemda_wide() {
+        return Err(StoreError::Invalid(format!(
+            "peran {} harus terikat pada satu pemda: pilih pemdanya",
+            role.label()
+        )));
+    }
     match org_id {
         None if role != Role::Admin => {
             return Err(StoreError::Invalid(format!(
@@ -501,18 +557,31 @@ pub(crate) async fn session(pool: &Pool, secret: &str) -> Result<Option<Session>
     let rows: Vec<SessionRow> = pool
         .fetch_single("membaca sesi", SESSION_BY_SECRET, params![hash, now()])
         .await?;
-    rows.into_iter()
-        .next()
-        .map(|r| {
-            Ok(Session {
-                id: r.session_id,
-                csrf_token: r.csrf_token,
-                created_at: r.session_created_at,
-                expires_at: r.expires_at,
-                user: r.user.into_user()?,
-            })
-        })
-        .transpose()
+    let Some(r) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(Some(Session {
+        id: r.session_id,
+        csrf_token: r.csrf_token,
+        created_at: r.session_created_at,
+        expires_at: r.expires_at,
+        user: with_pemda_orgs(pool, r.user.into_user()?).await?,
+    }))
+}
+
+/// Fills [`User::pemda_orgs`] for a pemda-scoped account: one more statement, only for those.
+async fn with_pemda_orgs(pool: &Pool, mut user: User) -> Result<User> {
+    if let Some(p) = user.pemda_id {
+        #[derive(sqlx::FromRow)]
+        struct IdRow {
+            id: i64,
+        }
+        let rows: Vec<IdRow> = pool
+            .fetch_single("membaca anggota pemda", PEMDA_ORGS, params![p])
+            .await?;
+        user.pemda_orgs = rows.into_iter().map(|r| r.id).collect();
+    }
+    Ok(user)
 }
 
 pub(crate) async fn tokens(pool: &Pool, user_id: i64) -> Result<Vec<ApiToken>> {
@@ -546,7 +615,7 @@ pub(crate) async fn create(store: &Store, actor: &str, new: &NewUser) -> Result<
                 new.username
             )));
         }
-        check_scope(tx.read(), new.role, new.org_id, new.unit.as_ref()).await?;
+        check_scope(tx.read(), new.role, new.org_id, new.pemda_id, new.unit.as_ref()).await?;
         let at = now();
         let id = tx
             .insert(
@@ -560,6 +629,7 @@ pub(crate) async fn create(store: &Store, actor: &str, new: &NewUser) -> Result<
                     new.unit.as_ref().map(|k| k.as_str()),
                     new.must_change_password,
                     at,
+                    new.pemda_id,
                 ],
             )
             .await?;
@@ -576,7 +646,13 @@ pub(crate) async fn update(store: &Store, actor: &str, id: i64, change: &UserUpd
     }
     WriteTx::run(store, actor, "mengubah pengguna", async |tx| {
         let before = user_by_id(tx.read(), id).await?;
-        check_scope(tx.read(), change.role, change.org_id, change.unit.as_ref()).await?;
+        check_scope(
+            tx.read(),
+            change.role,
+            change.org_id,
+            change.pemda_id,
+            change.unit.as_ref(),
+        ).await?;
         tx.execute(
             UPDATE_USER,
             params![
@@ -587,6 +663,7 @@ pub(crate) async fn update(store: &Store, actor: &str, id: i64, change: &UserUpd
                 change.unit.as_ref().map(|k| k.as_str()),
                 change.disabled,
                 now(),
+                change.pemda_id,
             ],
         )
         .await?;
@@ -774,6 +851,7 @@ pub(crate) async fn user_for_token(store: &Store, secret: &str) -> Result<Option
     else {
         return Ok(None);
     };
+    let user = with_pemda_orgs(&store.pool, user).await?;
     let at = now();
     if token
         .last_used_at

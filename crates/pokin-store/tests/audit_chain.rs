@@ -73,6 +73,7 @@ fn user(name: &str, org_id: Option<i64>) -> NewUser {
             Role::Admin
         },
         org_id,
+        pemda_id: None,
         unit: None,
         password: "sandi-rantai-123".into(),
         must_change_password: false,

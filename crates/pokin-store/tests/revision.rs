@@ -35,6 +35,7 @@ async fn every_change_and_only_a_change_raises_the_revision() {
                     display_name: "Uji".into(),
                     role: Role::Perencana,
                     org_id: Some(a),
+                    pemda_id: None,
                     unit: None,
                     password: "sandi-uji-123".into(),
                     must_change_password: false,

@@ -123,8 +123,14 @@ pub async fn backends() -> Vec<TestDb> {
 /// Rows of every agency table (all organisations), read directly, to prove that a failed
 /// transaction left no stray rows. Not part of the store's API: a check from outside.
 pub async fn row_counts(db: &TestDb) -> Vec<(&'static str, i64)> {
-    const TABLES: [&str; 20] = [
+    const TABLES: [&str; 26] = [
         "org_revisions",
+        "pemda",
+        "pemda_revisions",
+        "cascade_links",
+        "crosscuts",
+        "review_notes",
+        "pemda_realisations",
         "organisations",
         "units",
         "officials",

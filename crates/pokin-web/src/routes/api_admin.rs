@@ -390,6 +390,7 @@ pub async fn create_user(
         display_name: f.display_name.clone(),
         role,
         org_id,
+        pemda_id: None,
         unit,
         password: password.clone(),
         must_change_password: true,
@@ -442,6 +443,7 @@ pub async fn update_user(
         display_name: f.display_name.clone(),
         role,
         org_id,
+        pemda_id: None,
         unit,
         disabled: b.disabled,
     };

@@ -260,6 +260,7 @@ pub async fn create(
         display_name: form.display_name.clone(),
         role,
         org_id,
+        pemda_id: None,
         unit,
         password: form.password.clone(),
         must_change_password: true,
@@ -323,6 +324,7 @@ pub async fn update(
         display_name: form.display_name.clone(),
         role,
         org_id,
+        pemda_id: None,
         unit,
         disabled,
     };

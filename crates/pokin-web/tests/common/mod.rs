@@ -144,6 +144,7 @@ pub async fn setup_on(url: &str, dir: tempfile::TempDir) -> TestApp {
                     display_name: format!("Uji {name}"),
                     role,
                     org_id: o,
+                    pemda_id: None,
                     unit: unit.map(|u| UnitKey::parse(u).expect("key")),
                     password: PASSWORD.into(),
                     must_change_password: false,

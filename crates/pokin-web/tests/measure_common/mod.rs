@@ -170,6 +170,7 @@ pub async fn prepare(t: &TestApp) {
                     display_name: format!("Uji {name}"),
                     role,
                     org_id: Some(t.org),
+                    pemda_id: None,
                     unit: Some(key(unit)),
                     password: PASSWORD.into(),
                     must_change_password: false,
