@@ -829,6 +829,33 @@ pub struct PemdaIndicatorCapaian {
     pub source: PemdaSource,
 }
 
+/// The capaian a link brings: of the OPD indicator it names, else of its objective (the
+/// roll-up of `measure`, the OPD's measurement of the year); a broken link or one without its
+/// organisation's data cannot be computed, and says why.
+pub fn link_capaian(
+    pemda: &Pemda,
+    link: &CascadeLink,
+    org: Option<&Organisation>,
+    measure: Option<&crate::measure::OrganisationMeasure>,
+) -> Capaian {
+    if link.broken(pemda, org) {
+        return Capaian::TidakDapatDihitung(
+            "tautan rusak: sasaran atau indikator di salah satu ujungnya sudah tidak ada".into(),
+        );
+    }
+    let (Some(source), Some(m)) = (&link.source, measure) else {
+        return Capaian::TidakDapatDihitung("sasaran perangkat daerah belum disebut".into());
+    };
+    let found = match &source.indicator {
+        Some(i) => m.indicator(&source.unit, i).map(|x| x.capaian.clone()),
+        None => m
+            .roll_up
+            .objective(&source.unit, &source.objective)
+            .map(|o| o.capaian().clone()),
+    };
+    found.unwrap_or_else(|| Capaian::TidakDapatDihitung("capaian sasaran tidak ditemukan".into()))
+}
+
 /// The capaian of every indicator of `pemda` in `year`, in document order.
 ///
 /// An indicator with Bappeda's own realisation (`own`) is measured from it against its RPJMD

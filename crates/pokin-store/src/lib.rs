@@ -43,7 +43,9 @@ pub use measure::{
     ClosedPeriod, Evidence, PeriodTarget, RealisationRecord, ReopenRequest, YearMeasurements,
 };
 pub use org::OrgSummary;
-pub use pemda::{MAX_NOTE, NewCrosscut, NewLink, PemdaSummary, ReviewNote};
+pub use pemda::{
+    MAX_NOTE, NewCrosscut, NewLink, PemdaOverview, PemdaSummary, ReviewNote, STALE_DAYS,
+};
 pub use reports::default_signing_date;
 pub use tree::{IndicatorIds, ObjectiveIds, SupportIds, TreeWithIds, UnitIds};
 pub use users::{

@@ -16,9 +16,12 @@ use crate::tree::{self, code, corrupt, unit_key};
 use crate::Store;
 use chrono::{DateTime, Utc};
 use pokin_domain::capaian::Realisation;
+use pokin_domain::capaian::Ceiling;
+use pokin_domain::measure::{Span, measure_organisation};
 use pokin_domain::pemda::{
-    CascadeLink, Crosscut, LinkAction, LinkRole, LinkSide, LinkStatus, OpdSource, Pemda,
-    PemdaDraft, PemdaTarget, closes_cycle, link_step,
+    CascadeLink, Coverage, Crosscut, LinkAction, LinkRole, LinkSide, LinkStatus, Member,
+    OpdSource, Pemda, PemdaDraft, PemdaIndicatorCapaian, PemdaTarget, closes_cycle, coverage,
+    link_capaian, link_step, pemda_capaian,
 };
 use pokin_domain::{Code, Organisation, UnitKey};
 use serde::Serialize;
@@ -372,7 +375,89 @@ fn weight_ok(w: f64) -> Result<()> {
     }
 }
 
+/// Everything Bappeda's pages, the CLI and the API show of a pemda for a year, read and
+/// computed in one place: the tree, its members with their trees, every link, crosscut and
+/// review note, the coverage and the pemda's capaian.
+#[derive(Debug, Clone)]
+pub struct PemdaOverview {
+    pub id: i64,
+    pub pemda: Pemda,
+    pub year: i32,
+    /// Member organisations (id, tree), by name.
+    pub members: Vec<(i64, Organisation)>,
+    pub links: Vec<CascadeLink>,
+    pub crosscuts: Vec<Crosscut>,
+    pub notes: Vec<ReviewNote>,
+    pub coverage: Coverage,
+    pub capaian: Vec<PemdaIndicatorCapaian>,
+}
+
+impl PemdaOverview {
+    /// A member's name by id (`organisasi N` when it is not a member any more).
+    pub fn org_name(&self, id: i64) -> String {
+        self.members
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map_or_else(|| format!("organisasi {id}"), |(_, o)| o.name.clone())
+    }
+
+    pub fn member(&self, id: i64) -> Option<&Organisation> {
+        self.members.iter().find(|(i, _)| *i == id).map(|(_, o)| o)
+    }
+}
+
+/// How many days a link may wait before the control page lists it as overdue.
+pub const STALE_DAYS: i64 = 14;
+
 impl Store {
+    /// The [`PemdaOverview`] of pemda `id` for `year`: every member's capaian of the year
+    /// (verified realisations, its own settings) feeds the links.
+    pub async fn pemda_overview(&self, id: i64, year: i32) -> Result<PemdaOverview> {
+        let pemda = self.load_pemda(id).await?;
+        let mut members = Vec::new();
+        let mut measures = HashMap::new();
+        for org_id in self.pemda_members(id).await? {
+            let org = self.load_organisation(org_id).await?;
+            let settings = self.measure_settings(org_id).await?;
+            let data = self.year_measurements(org_id, year).await?;
+            measures.insert(
+                org_id,
+                measure_organisation(&org, year, Span::Year, &data.verified, &settings),
+            );
+            members.push((org_id, org));
+        }
+        members.sort_by(|a, b| a.1.name.to_lowercase().cmp(&b.1.name.to_lowercase()));
+        let links = self.links(id).await?;
+        let crosscuts = self.crosscuts(id).await?;
+        let notes = self.review_notes(id).await?;
+        let own = self.pemda_realisations(id, year).await?;
+        let view: Vec<Member> = members
+            .iter()
+            .map(|(i, o)| Member {
+                org_id: *i,
+                name: &o.name,
+                org: o,
+            })
+            .collect();
+        let coverage = coverage(&pemda, &view, &links, now(), STALE_DAYS);
+        let refs: Vec<&CascadeLink> = links.iter().collect();
+        let org_of = |i: i64| members.iter().find(|(m, _)| *m == i).map(|(_, o)| o);
+        let capaian = pemda_capaian(&pemda, year, &refs, &own, Ceiling::DEFAULT, |l| {
+            link_capaian(&pemda, l, org_of(l.org_id), measures.get(&l.org_id))
+        });
+        Ok(PemdaOverview {
+            id,
+            pemda,
+            year,
+            members,
+            links,
+            crosscuts,
+            notes,
+            coverage,
+            capaian,
+        })
+    }
+
     /// Every pemda, by id.
     pub async fn pemdas(&self) -> Result<Vec<PemdaSummary>> {
         let rows: Vec<PemdaRow> = Conn::run(&self.pool, "membaca daftar pemda", async |conn| {

@@ -328,10 +328,10 @@ async fn delete_is_atomic() {
     for db in backends().await {
         let id = import(&db.store, &rich_org("Dinas A")).await;
         let unchanged = Unchanged::take(&db).await;
-        // Six measurement deletes, three document deletes (realised budget, settings, PK
-        // versions), eight tree deletes (programs and pagu included), the organisation row,
-        // the audit record.
-        for n in 0..19 {
+        // Four pemda deletes (links, crosscuts both ways, review notes), six measurement
+        // deletes, three document deletes (realised budget, settings, PK versions), eight tree
+        // deletes (programs and pagu included), the organisation row, the audit record.
+        for n in 0..23 {
             db.store.fail_after_writes(n);
             db.store
                 .delete_organisation("tester", id)
@@ -339,7 +339,7 @@ async fn delete_is_atomic() {
                 .expect_err("injected fault");
             unchanged.check(&db, &format!("{} n={n}", db.label)).await;
         }
-        db.store.fail_after_writes(19);
+        db.store.fail_after_writes(23);
         db.store
             .delete_organisation("tester", id)
             .await

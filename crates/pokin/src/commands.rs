@@ -97,10 +97,28 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             rumus,
         ),
         Command::Capaian {
+            pemda: Some(pemda),
+            tahun,
+            format,
+            ..
+        } => {
+            let store = db().await?;
+            crate::pemda::capaian(&store, &pemda, tahun, format).await
+        }
+        Command::Cakupan {
+            pemda,
+            tahun,
+            format,
+        } => {
+            let store = db().await?;
+            crate::pemda::cakupan(&store, pemda.as_deref().unwrap_or(""), tahun, format).await
+        }
+        Command::Capaian {
             org,
             tahun,
             triwulan,
             format,
+            pemda: None,
         } => {
             let store = db().await?;
             let (id, org) = load_with_id(&store, org.as_deref()).await?;
@@ -183,6 +201,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                      {n} realisasi 2025–2026 (DATA DEMO, pejabat fiktif).",
                     org.name
                 );
+                demo_kabupaten(&store, id).await?;
             }
             println!("Lihat pohonnya dengan: pokin tree");
             Ok(ExitCode::SUCCESS)
@@ -260,7 +279,7 @@ async fn audit_verify(store: &Store) -> Result<ExitCode> {
 }
 
 /// Who the audit log names for changes made from this command line.
-fn actor() -> String {
+pub(crate) fn actor() -> String {
     let user = std::env::var("USER").unwrap_or_else(|_| "tidak-diketahui".into());
     format!("cli:{user}")
 }
@@ -505,7 +524,8 @@ async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool) -> 
                 id
             }
         };
-        let made = demo_accounts(&store, id, &org).await?;
+        demo_kabupaten(&store, id).await?;
+        let made = demo_accounts(&store, id, &org).await? + crate::demo_pemda::accounts(&store).await?;
         if made > 0 {
             println!("{made} akun demo dibuat; semuanya bersandi '{DEMO_PASSWORD}'.");
         }
@@ -544,6 +564,26 @@ async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool) -> 
         .await
         .context("server web berhenti karena kesalahan")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the demo kabupaten around the demo agency `id` (its pemda, four more perangkat
+/// daerah, links, crosscutting, review notes) unless it exists; a reset demo agency rejoins it.
+async fn demo_kabupaten(store: &Store, id: i64) -> Result<()> {
+    if crate::demo_pemda::load(store, id)
+        .await
+        .context("data demo pemda tidak dapat dimuat")?
+    {
+        println!(
+            "Pemda demo dimuat: '{}' — RPJMD 2025–2029, 5 perangkat daerah, tautan cascading \
+             dalam setiap keadaan (DATA DEMO).",
+            crate::demo_pemda::DEMO_PEMDA
+        );
+    } else if store.pemda_of(id).await?.is_none()
+        && let Some(p) = store.pemda_by_name(crate::demo_pemda::DEMO_PEMDA).await?
+    {
+        store.set_pemda_of(&actor(), id, Some(p.id)).await?;
+    }
+    Ok(())
 }
 
 /// Imports the demo organisation as new, then its measurements (see `demo.rs`). Returns its

@@ -5,7 +5,9 @@
 
 mod commands;
 mod demo;
+mod demo_pemda;
 mod measure;
+mod pemda;
 mod render;
 mod report;
 mod synthetic;
@@ -144,11 +146,26 @@ enum Command {
     Capaian {
         #[arg(long)]
         org: Option<String>,
+        /// Capaian indikator pemda (IKU Kepala Daerah) melalui tautan cascading; NAMA boleh
+        /// dihilangkan bila hanya ada satu pemda
+        #[arg(long, num_args = 0..=1, default_missing_value = "", value_name = "NAMA")]
+        pemda: Option<String>,
         #[arg(long)]
         tahun: i32,
         /// Capaian s.d. triwulan ini (1–4); tanpa ini: setahun penuh
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
         triwulan: Option<u8>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ParseFormat,
+    },
+    /// Cakupan cascading RPJMD: persen cascading per perangkat daerah, sasaran daerah tanpa
+    /// perangkat daerah, tautan yang menunggu
+    Cakupan {
+        /// Nama pemda (boleh dihilangkan bila hanya ada satu)
+        #[arg(long)]
+        pemda: Option<String>,
+        #[arg(long)]
+        tahun: i32,
         #[arg(long, value_enum, default_value = "text")]
         format: ParseFormat,
     },

@@ -194,7 +194,7 @@ pub async fn capaian_report(
 }
 
 /// The JSON of one capaian: `capaian` (number or null), `status`, `predikat`, `teks`.
-fn capaian_json(c: &Capaian, bands: &PredicateBands, ceiling: Ceiling) -> Value {
+pub(crate) fn capaian_json(c: &Capaian, bands: &PredicateBands, ceiling: Ceiling) -> Value {
     json!({
         "capaian": c.numeric(ceiling),
         "status": c.status_code(),
@@ -203,7 +203,7 @@ fn capaian_json(c: &Capaian, bands: &PredicateBands, ceiling: Ceiling) -> Value 
     })
 }
 
-fn realisation_text(r: &Realisation, satuan: Option<&str>, decimals: Option<u8>) -> String {
+pub(crate) fn realisation_text(r: &Realisation, satuan: Option<&str>, decimals: Option<u8>) -> String {
     match r {
         Realisation::Number(n) => format::target(&TargetValue::Number(*n), satuan, decimals),
         Realisation::Qualitative(q) => q.clone(),

@@ -1,0 +1,215 @@
+//! `pokin cakupan` (Bappeda's coverage of the RPJMD by the perangkat daerah) and
+//! `pokin capaian --pemda` (the kabupaten's capaian through the links), both from
+//! [`Store::pemda_overview`], the one computation the web pages and the API share.
+
+use crate::ParseFormat;
+use crate::measure::{capaian_json, realisation_text};
+use anyhow::{Result, bail};
+use pokin_domain::capaian::{Ceiling, PredicateBands};
+use pokin_domain::format;
+use pokin_domain::pemda::PemdaSource;
+use pokin_store::{PemdaOverview, STALE_DAYS, Store};
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+/// The pemda named `name`, or the only one when `name` is empty.
+pub async fn pemda_id(store: &Store, name: &str) -> Result<i64> {
+    let all = store.pemdas().await?;
+    let names = || {
+        all.iter()
+            .map(|p| format!("'{}'", p.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if name.is_empty() {
+        return match all.as_slice() {
+            [one] => Ok(one.id),
+            [] => bail!(
+                "belum ada pemda di basis data ini. Muat demo dengan `pokin demo` atau simpan \
+                 pohon kinerja pemda lebih dahulu."
+            ),
+            _ => bail!("ada beberapa pemda; sebutkan salah satu dengan --pemda NAMA: {}", names()),
+        };
+    }
+    all.iter()
+        .find(|p| p.name == name)
+        .map(|p| p.id)
+        .ok_or_else(|| anyhow::anyhow!("pemda '{name}' tidak ditemukan. Yang ada: {}", names()))
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{}%", format::number(v, 2)))
+}
+
+/// `pokin cakupan`.
+pub async fn cakupan(store: &Store, pemda: &str, tahun: i32, fmt: ParseFormat) -> Result<ExitCode> {
+    let id = pemda_id(store, pemda).await?;
+    let o = store.pemda_overview(id, tahun).await?;
+    let node_statement = |c: &pokin_domain::Code| {
+        o.pemda
+            .node(c)
+            .map(|n| n.statement.clone())
+            .unwrap_or_default()
+    };
+    let waiting: Vec<_> = o
+        .links
+        .iter()
+        .filter(|l| l.status == pokin_domain::pemda::LinkStatus::Diusulkan)
+        .collect();
+    match fmt {
+        ParseFormat::Json => {
+            let v = json!({
+                "pemda": o.pemda.name,
+                "tahun": tahun,
+                "opd": o.coverage.orgs.iter().map(|c| json!({
+                    "id": c.org_id,
+                    "nama": c.name,
+                    "persen_cascading": c.persen_cascading,
+                    "sasaran_kepala": c.head_objectives,
+                    "tertaut": c.linked,
+                    "tanpa_tautan": c.unattached.iter().map(|s| s.label()).collect::<Vec<_>>(),
+                    "menunggu": c.waiting,
+                    "ditolak": c.rejected,
+                    "rusak": c.broken,
+                })).collect::<Vec<_>>(),
+                "sasaran_tanpa_opd": o.coverage.uncovered.iter().map(|c| json!({
+                    "kode": c.as_str(),
+                    "pernyataan": node_statement(c),
+                })).collect::<Vec<_>>(),
+                "tautan_menunggu": waiting.iter().map(|l| json!({
+                    "id": l.id,
+                    "organisasi": o.org_name(l.org_id),
+                    "sasaran_daerah": l.target.node.as_str(),
+                    "indikator": l.target.indicator.as_ref().map(|i| i.as_str()),
+                    "diusulkan_oleh": l.proposed_by.as_str(),
+                    "hari": (chrono::Utc::now() - l.proposed_at).num_days(),
+                })).collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        ParseFormat::Text => {
+            let mut out = String::new();
+            writeln!(out, "Cakupan cascading {} — RPJMD {}–{}", o.pemda.name, o.pemda.rpjmd.start, o.pemda.rpjmd.end)?;
+            writeln!(out, "\nPersen cascading per perangkat daerah (sasaran Kepala yang tertaut ke RPJMD):")?;
+            for (i, c) in o.coverage.orgs.iter().enumerate() {
+                writeln!(
+                    out,
+                    "{:>3}. {:<50} {:>8}  ({} dari {} sasaran; menunggu {}, ditolak {}, rusak {})",
+                    i + 1,
+                    c.name,
+                    percent(c.persen_cascading),
+                    c.linked,
+                    c.head_objectives,
+                    c.waiting,
+                    c.rejected,
+                    c.broken
+                )?;
+            }
+            writeln!(out, "\nSasaran daerah tanpa perangkat daerah: {}", o.coverage.uncovered.len())?;
+            for c in &o.coverage.uncovered {
+                writeln!(out, "  {c} {}", node_statement(c))?;
+            }
+            writeln!(out, "\nTautan menunggu jawaban: {}", waiting.len())?;
+            for l in &waiting {
+                let days = (chrono::Utc::now() - l.proposed_at).num_days();
+                let late = if days > STALE_DAYS { " — TERLAMBAT" } else { "" };
+                writeln!(
+                    out,
+                    "  #{} {} → {} (diusulkan oleh {}, {days} hari){late}",
+                    l.id,
+                    o.org_name(l.org_id),
+                    l.target.node,
+                    if l.proposed_by == pokin_domain::pemda::LinkSide::Pemda { "Bappeda" } else { "perangkat daerah" },
+                )?;
+            }
+            print!("{out}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pokin capaian --pemda`: every pemda indicator with its numeric `capaian` (or `null`).
+pub async fn capaian(store: &Store, pemda: &str, tahun: i32, fmt: ParseFormat) -> Result<ExitCode> {
+    let id = pemda_id(store, pemda).await?;
+    let o = store.pemda_overview(id, tahun).await?;
+    let bands = PredicateBands::default();
+    let ceiling = Ceiling::DEFAULT;
+    match fmt {
+        ParseFormat::Json => {
+            let items: Vec<Value> = o.capaian.iter().map(|c| indicator_json(&o, c, &bands, ceiling)).collect();
+            let v = json!({ "pemda": o.pemda.name, "tahun": tahun, "indikator": items });
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        ParseFormat::Text => {
+            let mut out = String::new();
+            writeln!(out, "Capaian {} — Tahun {tahun}", o.pemda.name)?;
+            for c in &o.capaian {
+                let Some((node, i)) = o.pemda.indicator(&c.code) else { continue };
+                let how = match &c.source {
+                    PemdaSource::Realisasi { realisasi, .. } => format!(
+                        "realisasi Bappeda {}",
+                        realisation_text(realisasi, i.satuan.as_deref(), i.decimals)
+                    ),
+                    PemdaSource::Tautan { roll_up } => roll_up.coverage("tautan"),
+                };
+                writeln!(
+                    out,
+                    "  {} {} [{} {}]: {} — {how}",
+                    i.code,
+                    i.name,
+                    node.level.label(),
+                    node.code,
+                    c.capaian.describe(&bands)
+                )?;
+            }
+            print!("{out}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One pemda indicator's capaian as JSON (the CLI's and the API's shape).
+pub fn indicator_json(
+    o: &PemdaOverview,
+    c: &pokin_domain::pemda::PemdaIndicatorCapaian,
+    bands: &PredicateBands,
+    ceiling: Ceiling,
+) -> Value {
+    let mut v = capaian_json(&c.capaian, bands, ceiling);
+    let (node, ind) = match o.pemda.indicator(&c.code) {
+        Some(x) => x,
+        None => return v,
+    };
+    v["kode"] = json!(c.code.as_str());
+    v["nama"] = json!(ind.name);
+    v["iku"] = json!(ind.iku);
+    v["satuan"] = json!(ind.satuan);
+    v["sasaran"] = json!(node.code.as_str());
+    v["tingkat"] = json!(node.level.as_str());
+    v["target"] = json!(ind.targets.get(&o.year));
+    match &c.source {
+        PemdaSource::Realisasi { realisasi, .. } => {
+            v["sumber"] = json!("realisasi_bappeda");
+            v["realisasi"] = json!(realisasi);
+            v["tautan"] = json!([]);
+        }
+        PemdaSource::Tautan { roll_up } => {
+            v["sumber"] = json!("tautan");
+            v["realisasi"] = Value::Null;
+            v["tautan"] = json!(roll_up.items.iter().map(|it| {
+                let l = o.links.iter().find(|l| l.id == it.key);
+                json!({
+                    "id": it.key,
+                    "organisasi": l.map(|l| o.org_name(l.org_id)),
+                    "sasaran_opd": l.and_then(|l| l.source.as_ref()).map(|s| s.label()),
+                    "bobot": it.weight,
+                    "capaian": it.capaian.numeric(ceiling),
+                    "dihitung": it.contribution.exclusion_reason().is_none(),
+                    "keterangan": it.contribution.exclusion_reason(),
+                })
+            }).collect::<Vec<_>>());
+        }
+    }
+    v
+}
