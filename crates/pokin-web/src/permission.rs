@@ -19,6 +19,14 @@
 //! | [`Action::EstablishPk`] (establish, amend a Perjanjian Kinerja) | all | as EditTree | — | — | — |
 //! | [`Action::ConfigureDocuments`] (region, place, head of region) | all | own org, not scoped to a unit | — | — | — |
 //!
+//! | [`Action::Read`] an organisation of a pemda | — | — | — | — | pemda-wide: every member |
+//! | [`Action::ReadPemda`] (RPJMD tree, coverage, capaian, links) | all | — | — | — | pemda-wide inspektorat; bappeda and kepala daerah of the pemda |
+//! | [`Action::EditPemda`] (propose links, review notes, own realisations) | all | — | — | — | bappeda of the pemda |
+//! | [`Action::DecideLink`] (accept, reject a link) | all | a link proposed by Bappeda to its organisation (without unit scope) | — | — | bappeda: a link proposed by a perangkat daerah of its pemda |
+//!
+//! Bappeda, Kepala Daerah and a pemda-wide Inspektorat read every organisation of their pemda
+//! (`User::pemda_orgs`) as its own people do; they change nothing in an organisation's tree.
+//!
 //! Reading realisations, their history and evidence files is [`Action::Read`].
 //!
 //! Reading is organisation-wide for every role: the pohon kinerja is about how units support
@@ -62,6 +70,13 @@ pub enum Action {
     /// Change an organisation's document settings (region, place, head of region): the same
     /// rule as [`Action::ConfigureCapaian`].
     ConfigureDocuments,
+    // The pemda
+    /// Read a pemda's RPJMD tree, coverage, capaian and links (`Target::Pemda`).
+    ReadPemda,
+    /// Propose links, write review notes, record the pemda's own realisations.
+    EditPemda,
+    /// Accept or reject a link (`Target::Link`): the side that did not propose it.
+    DecideLink,
 }
 
 /// What the action is done to.
@@ -71,6 +86,15 @@ pub enum Target<'a> {
     System,
     /// An organisation as a whole.
     Org(i64),
+    /// A pemda as a whole.
+    Pemda(i64),
+    /// A link between organisation `org_id` and pemda `pemda_id`, proposed by Bappeda
+    /// (`by_pemda`) or by the organisation.
+    Link {
+        pemda_id: i64,
+        org_id: i64,
+        by_pemda: bool,
+    },
     /// One unit of an organisation, with the organisation's tree to decide subtrees.
     Unit {
         org_id: i64,
@@ -111,14 +135,75 @@ pub fn can(user: &User, action: Action, target: Target<'_>) -> Result<(), Denied
     }
     let role = user.role.label();
     let target_org = match target {
-        Target::System => None,
-        Target::Org(id) | Target::Unit { org_id: id, .. } => Some(id),
+        Target::System | Target::Pemda(_) => None,
+        Target::Org(id) | Target::Unit { org_id: id, .. } | Target::Link { org_id: id, .. } => {
+            Some(id)
+        }
     };
     let in_org = target_org.is_some() && target_org == user.org_id;
+    let target_pemda = match target {
+        Target::Pemda(p) | Target::Link { pemda_id: p, .. } => Some(p),
+        _ => None,
+    };
+    let in_pemda = user.pemda_id.is_some() && user.pemda_id == target_pemda;
+    match action {
+        Action::ReadPemda => {
+            return if in_pemda {
+                Ok(())
+            } else {
+                Err(Denied(
+                    "Pohon kinerja pemda ini hanya dapat dibaca oleh Bappeda, Kepala Daerah dan \
+                     Inspektorat pemda itu (dan Administrator)."
+                        .into(),
+                ))
+            };
+        }
+        Action::EditPemda => {
+            return if in_pemda && user.role == Role::Bappeda {
+                Ok(())
+            } else {
+                Err(Denied(format!(
+                    "Hanya Bappeda pemda ini (dan Administrator) yang dapat mengusulkan tautan, \
+                     menulis catatan reviu atau mencatat realisasi pemda; Anda masuk sebagai \
+                     {role}."
+                )))
+            };
+        }
+        Action::DecideLink => {
+            let Target::Link { by_pemda, .. } = target else {
+                return Err(outside_org());
+            };
+            return match (by_pemda, user.role) {
+                (true, Role::Perencana) if in_org && user.unit.is_none() => Ok(()),
+                (true, Role::Perencana) if in_org => Err(Denied(
+                    "Tautan ke RPJMD mengenai seluruh organisasi; hanya Perencana tanpa lingkup \
+                     unit yang dapat menjawabnya."
+                        .into(),
+                )),
+                (true, _) => Err(Denied(
+                    "Tautan yang diusulkan Bappeda dijawab oleh Perencana organisasi yang \
+                     dituju; tautan organisasi lain tidak dapat Anda terima atau tolak."
+                        .into(),
+                )),
+                (false, Role::Bappeda) if in_pemda => Ok(()),
+                (false, _) => Err(Denied(
+                    "Tautan yang diusulkan perangkat daerah dijawab oleh Bappeda pemdanya.".into(),
+                )),
+            };
+        }
+        _ => {}
+    }
+    // Pemda-wide accounts read every member organisation, and change nothing in them.
+    let in_org = in_org
+        || ((action == Action::Read
+            || (action == Action::ReadAudit && user.role == Role::Inspektorat))
+            && user.pemda_id.is_some()
+            && target_org.is_some_and(|o| user.pemda_orgs.contains(&o)));
     match action {
         Action::ManageUsers => Err(Denied(format!(
             "Hanya Administrator yang dapat mengelola akun pengguna; Anda masuk sebagai {role}."
         ))),
+        Action::ReadPemda | Action::EditPemda | Action::DecideLink => Err(outside_org()),
         Action::Read => {
             if in_org {
                 Ok(())

@@ -19,6 +19,8 @@ pub struct Layout {
     pub can_users: bool,
     /// Import: whether the import page is open to this user.
     pub can_import: bool,
+    /// The pemda page of a pemda-wide account (`/pemda/{id}`), or the list for an admin.
+    pub pemda_href: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +41,7 @@ impl Layout {
             can_audit: false,
             can_users: false,
             can_import: false,
+            pemda_href: None,
         }
     }
 
@@ -61,6 +64,11 @@ impl Layout {
             can_audit: u.role == Role::Admin || can(u, Action::ReadAudit, own).is_ok(),
             can_users: can(u, Action::ManageUsers, Target::System).is_ok(),
             can_import: crate::routes::import::may_open(u),
+            pemda_href: match (u.role, u.pemda_id) {
+                (_, Some(p)) => Some(format!("/pemda/{p}")),
+                (Role::Admin, None) => Some("/pemda".into()),
+                _ => None,
+            },
         }
     }
 }

@@ -194,7 +194,7 @@ pub async fn capaian_report(
 }
 
 /// The JSON of one capaian: `capaian` (number or null), `status`, `predikat`, `teks`.
-pub(crate) fn capaian_json(c: &Capaian, bands: &PredicateBands, ceiling: Ceiling) -> Value {
+fn capaian_json(c: &Capaian, bands: &PredicateBands, ceiling: Ceiling) -> Value {
     json!({
         "capaian": c.numeric(ceiling),
         "status": c.status_code(),

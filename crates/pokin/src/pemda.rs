@@ -1,15 +1,15 @@
 //! `pokin cakupan` (Bappeda's coverage of the RPJMD by the perangkat daerah) and
 //! `pokin capaian --pemda` (the kabupaten's capaian through the links), both from
-//! [`Store::pemda_overview`], the one computation the web pages and the API share.
+//! [`Store::pemda_overview`], the one computation the web pages and the API share; the JSON
+//! is the API's (`pokin_web::routes::pemda`).
 
 use crate::ParseFormat;
-use crate::measure::{capaian_json, realisation_text};
+use crate::measure::realisation_text;
 use anyhow::{Result, bail};
-use pokin_domain::capaian::{Ceiling, PredicateBands};
+use pokin_domain::capaian::PredicateBands;
 use pokin_domain::format;
 use pokin_domain::pemda::PemdaSource;
-use pokin_store::{PemdaOverview, STALE_DAYS, Store};
-use serde_json::{Value, json};
+use pokin_store::{STALE_DAYS, Store};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -59,33 +59,7 @@ pub async fn cakupan(store: &Store, pemda: &str, tahun: i32, fmt: ParseFormat) -
         .collect();
     match fmt {
         ParseFormat::Json => {
-            let v = json!({
-                "pemda": o.pemda.name,
-                "tahun": tahun,
-                "opd": o.coverage.orgs.iter().map(|c| json!({
-                    "id": c.org_id,
-                    "nama": c.name,
-                    "persen_cascading": c.persen_cascading,
-                    "sasaran_kepala": c.head_objectives,
-                    "tertaut": c.linked,
-                    "tanpa_tautan": c.unattached.iter().map(|s| s.label()).collect::<Vec<_>>(),
-                    "menunggu": c.waiting,
-                    "ditolak": c.rejected,
-                    "rusak": c.broken,
-                })).collect::<Vec<_>>(),
-                "sasaran_tanpa_opd": o.coverage.uncovered.iter().map(|c| json!({
-                    "kode": c.as_str(),
-                    "pernyataan": node_statement(c),
-                })).collect::<Vec<_>>(),
-                "tautan_menunggu": waiting.iter().map(|l| json!({
-                    "id": l.id,
-                    "organisasi": o.org_name(l.org_id),
-                    "sasaran_daerah": l.target.node.as_str(),
-                    "indikator": l.target.indicator.as_ref().map(|i| i.as_str()),
-                    "diusulkan_oleh": l.proposed_by.as_str(),
-                    "hari": (chrono::Utc::now() - l.proposed_at).num_days(),
-                })).collect::<Vec<_>>(),
-            });
+            let v = pokin_web::routes::pemda::coverage_json(&o);
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
         ParseFormat::Text => {
@@ -134,11 +108,9 @@ pub async fn capaian(store: &Store, pemda: &str, tahun: i32, fmt: ParseFormat) -
     let id = pemda_id(store, pemda).await?;
     let o = store.pemda_overview(id, tahun).await?;
     let bands = PredicateBands::default();
-    let ceiling = Ceiling::DEFAULT;
     match fmt {
         ParseFormat::Json => {
-            let items: Vec<Value> = o.capaian.iter().map(|c| indicator_json(&o, c, &bands, ceiling)).collect();
-            let v = json!({ "pemda": o.pemda.name, "tahun": tahun, "indikator": items });
+            let v = pokin_web::routes::pemda::capaian_json(&o);
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
         ParseFormat::Text => {
@@ -167,49 +139,4 @@ pub async fn capaian(store: &Store, pemda: &str, tahun: i32, fmt: ParseFormat) -
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// One pemda indicator's capaian as JSON (the CLI's and the API's shape).
-pub fn indicator_json(
-    o: &PemdaOverview,
-    c: &pokin_domain::pemda::PemdaIndicatorCapaian,
-    bands: &PredicateBands,
-    ceiling: Ceiling,
-) -> Value {
-    let mut v = capaian_json(&c.capaian, bands, ceiling);
-    let (node, ind) = match o.pemda.indicator(&c.code) {
-        Some(x) => x,
-        None => return v,
-    };
-    v["kode"] = json!(c.code.as_str());
-    v["nama"] = json!(ind.name);
-    v["iku"] = json!(ind.iku);
-    v["satuan"] = json!(ind.satuan);
-    v["sasaran"] = json!(node.code.as_str());
-    v["tingkat"] = json!(node.level.as_str());
-    v["target"] = json!(ind.targets.get(&o.year));
-    match &c.source {
-        PemdaSource::Realisasi { realisasi, .. } => {
-            v["sumber"] = json!("realisasi_bappeda");
-            v["realisasi"] = json!(realisasi);
-            v["tautan"] = json!([]);
-        }
-        PemdaSource::Tautan { roll_up } => {
-            v["sumber"] = json!("tautan");
-            v["realisasi"] = Value::Null;
-            v["tautan"] = json!(roll_up.items.iter().map(|it| {
-                let l = o.links.iter().find(|l| l.id == it.key);
-                json!({
-                    "id": it.key,
-                    "organisasi": l.map(|l| o.org_name(l.org_id)),
-                    "sasaran_opd": l.and_then(|l| l.source.as_ref()).map(|s| s.label()),
-                    "bobot": it.weight,
-                    "capaian": it.capaian.numeric(ceiling),
-                    "dihitung": it.contribution.exclusion_reason().is_none(),
-                    "keterangan": it.contribution.exclusion_reason(),
-                })
-            }).collect::<Vec<_>>());
-        }
-    }
-    v
 }

@@ -241,6 +241,8 @@ pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(crate::routes::api_realisasi::RealisasiApiDoc::openapi());
     // Capaian dashboards.
     doc.merge(crate::routes::api_capaian::CapaianApiDoc::openapi());
+    // The pemda.
+    doc.merge(crate::routes::pemda::PemdaApiDoc::openapi());
     Json(doc)
 }
 

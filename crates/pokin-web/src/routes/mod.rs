@@ -29,6 +29,7 @@ pub mod tugas;
 pub mod workbook;
 // Documents
 pub mod dokumen;
+pub mod pemda; // the pemda: RPJMD, links, coverage
 
 use crate::{AppState, Error, assets, auth};
 use axum::Router;
@@ -116,6 +117,13 @@ const TOKEN_ENTER: &str = "token API; operator dan perencana (organisasinya / su
 const CLOSE: &str = "perencana organisasi (tanpa lingkup unit), admin";
 const DECIDE: &str = "perencana (organisasinya / subtree unit indikatornya), admin";
 const TASKS: &str = "pengguna yang masuk (isi menurut peran dan lingkupnya)";
+const PEMDA_READ: &str = "bappeda, kepala daerah dan inspektorat pemda itu; admin";
+const PEMDA_EDIT: &str = "bappeda pemda itu; admin";
+const LINK_DECIDE: &str = "pihak yang tidak mengusulkan: perencana organisasi yang dituju (tanpa lingkup unit) \
+     untuk usulan Bappeda; bappeda pemda itu untuk usulan perangkat daerah; admin";
+const TOKEN_PEMDA_READ: &str = "token API; bappeda, kepala daerah dan inspektorat pemda itu; admin";
+const TOKEN_PEMDA_EDIT: &str = "token API; bappeda pemda itu; admin";
+const TOKEN_LINK_DECIDE: &str = "token API; pihak yang tidak mengusulkan tautan (lihat halaman); admin";
 const WORKBOOK: &str = "perencana (sel target) dan operator (sel realisasi), dalam lingkupnya; admin; \
      pratinjau hanya dari sesi yang mengunggahnya";
 // (end of Realisation workflow)
@@ -667,6 +675,37 @@ fn routes() -> Routes {
         dokumen::settings_save,
     )
     // (end of Documents)
+    // The pemda
+    .get("/pemda", LOGGED_IN, pemda::list)
+    .get("/pemda/{pemda}", PEMDA_READ, pemda::page)
+    .post("/pemda/{pemda}/tautan", PEMDA_EDIT, pemda::propose_page)
+    .post(
+        "/pemda/{pemda}/tautan/{link}/{action}",
+        LINK_DECIDE,
+        pemda::decide_page,
+    )
+    .get("/organisasi/{id}/rpjmd", READ, pemda::rpjmd)
+    .get(
+        "/api/v1/pemda/{pemda}/cakupan",
+        TOKEN_PEMDA_READ,
+        pemda::api_coverage,
+    )
+    .get(
+        "/api/v1/pemda/{pemda}/capaian",
+        TOKEN_PEMDA_READ,
+        pemda::api_capaian,
+    )
+    .post(
+        "/api/v1/pemda/{pemda}/tautan",
+        TOKEN_PEMDA_EDIT,
+        pemda::api_propose,
+    )
+    .post(
+        "/api/v1/pemda/{pemda}/tautan/{link}/{action}",
+        TOKEN_LINK_DECIDE,
+        pemda::api_decide,
+    )
+    // (end of The pemda)
     .get("/api/openapi.json", ANYONE, api::openapi_json)
 }
 
@@ -739,9 +778,10 @@ pub fn router(state: AppState) -> Router {
 
 /// `/`: the organisation list, or the organisation itself when the user has only one.
 async fn home(current: auth::CurrentUser) -> Response {
-    match current.user.org_id {
-        Some(id) => Redirect::to(&format!("/organisasi/{id}")).into_response(),
-        None => Redirect::to("/organisasi").into_response(),
+    match (current.user.org_id, current.user.pemda_id) {
+        (Some(id), _) => Redirect::to(&format!("/organisasi/{id}")).into_response(),
+        (None, Some(p)) => Redirect::to(&format!("/pemda/{p}")).into_response(),
+        (None, None) => Redirect::to("/organisasi").into_response(),
     }
 }
 
