@@ -14,8 +14,8 @@ pub mod document;
 pub mod format;
 mod ids;
 pub mod measure;
-pub mod pemda;
 mod org;
+pub mod pemda;
 pub mod program;
 pub mod wording;
 

@@ -31,7 +31,11 @@ pub enum RegionKind {
 }
 
 impl RegionKind {
-    pub const ALL: [RegionKind; 3] = [RegionKind::Kabupaten, RegionKind::Kota, RegionKind::Provinsi];
+    pub const ALL: [RegionKind; 3] = [
+        RegionKind::Kabupaten,
+        RegionKind::Kota,
+        RegionKind::Provinsi,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -400,9 +404,7 @@ pub fn link_step(
         (Some(Diusulkan), Usulkan) => Err("tautan ini sudah diusulkan dan menunggu jawaban".into()),
         (Some(Diterima), _) => Err("tautan ini sudah diterima".into()),
         (None, _) => Err("tautan belum diusulkan".into()),
-        (Some(Ditolak), _) => {
-            Err("tautan ini sudah ditolak; usulkan kembali bila perlu".into())
-        }
+        (Some(Ditolak), _) => Err("tautan ini sudah ditolak; usulkan kembali bila perlu".into()),
     }
 }
 
@@ -897,10 +899,7 @@ pub fn pemda_capaian(
                 .iter()
                 .filter(|l| l.status == LinkStatus::Diterima && l.covers(&node.code, &i.code))
                 .map(|l| {
-                    let c = cache
-                        .entry(l.id)
-                        .or_insert_with(|| link_capaian(l))
-                        .clone();
+                    let c = cache.entry(l.id).or_insert_with(|| link_capaian(l)).clone();
                     RollUpInput::new(l.id, c, l.weight)
                 })
                 .collect();
@@ -968,14 +967,22 @@ mod tests {
         assert!(p.indicator(&code("IKU1")).is_some());
         let mut d = draft();
         d.nodes[1].parent = Some(code("S1")); // tujuan under a sasaran
-        d.nodes[2].indicators[0].targets.insert(2031, TargetValue::Number(1.0));
+        d.nodes[2].indicators[0]
+            .targets
+            .insert(2031, TargetValue::Number(1.0));
         d.nodes.push(node("S2", PemdaLevel::Sasaran, Some("X9")));
         d.nodes.push(node("M1", PemdaLevel::Misi, Some("T1")));
         let errs = d.validate().unwrap_err().to_string();
-        assert!(errs.contains("tujuan T1: induk 'S1' adalah Sasaran Daerah"), "{errs}");
+        assert!(
+            errs.contains("tujuan T1: induk 'S1' adalah Sasaran Daerah"),
+            "{errs}"
+        );
         assert!(errs.contains("di luar periode RPJMD 2025–2029"), "{errs}");
         assert!(errs.contains("induk 'X9' tidak ada"), "{errs}");
-        assert!(errs.contains("misi M1: kode dipakai lebih dari sekali"), "{errs}");
+        assert!(
+            errs.contains("misi M1: kode dipakai lebih dari sekali"),
+            "{errs}"
+        );
         assert!(errs.contains("misi tidak berinduk"), "{errs}");
     }
 
@@ -986,7 +993,10 @@ mod tests {
         assert_eq!(link_step(None, Usulkan, None), Ok(Diusulkan));
         assert!(link_step(Some(Diusulkan), Tolak, None).is_err());
         assert!(link_step(Some(Diusulkan), Tolak, Some("  ")).is_err());
-        assert_eq!(link_step(Some(Diusulkan), Tolak, Some("bukan urusan kami")), Ok(Ditolak));
+        assert_eq!(
+            link_step(Some(Diusulkan), Tolak, Some("bukan urusan kami")),
+            Ok(Ditolak)
+        );
         assert_eq!(link_step(Some(Ditolak), Usulkan, None), Ok(Diusulkan));
         assert_eq!(link_step(Some(Diusulkan), Terima, None), Ok(Diterima));
         for a in LinkAction::ALL {
@@ -1016,7 +1026,10 @@ mod tests {
                 },
             )
         };
-        let edges = vec![(o(1, "a", "SS1"), o(2, "b", "SS1")), (o(2, "b", "SS1"), o(3, "c", "SS1"))];
+        let edges = vec![
+            (o(1, "a", "SS1"), o(2, "b", "SS1")),
+            (o(2, "b", "SS1"), o(3, "c", "SS1")),
+        ];
         assert!(closes_cycle(&edges, &o(3, "c", "SS1"), &o(1, "a", "SS1")));
         assert!(!closes_cycle(&edges, &o(1, "a", "SS1"), &o(3, "c", "SS1")));
         assert!(closes_cycle(&edges, &o(1, "a", "SS1"), &o(1, "a", "SS1")));
@@ -1070,7 +1083,14 @@ mod tests {
         let c = pemda_capaian(&p, 2025, &refs, &own, Ceiling::DEFAULT, |_| unreachable!());
         assert_eq!(c[0].capaian.persen(), Some(90.0));
         let none: Vec<&CascadeLink> = Vec::new();
-        let c = pemda_capaian(&p, 2025, &none, &HashMap::new(), Ceiling::DEFAULT, |_| unreachable!());
+        let c = pemda_capaian(
+            &p,
+            2025,
+            &none,
+            &HashMap::new(),
+            Ceiling::DEFAULT,
+            |_| unreachable!(),
+        );
         assert_eq!(c[0].capaian, Capaian::BelumDilaporkan);
     }
 }

@@ -665,7 +665,9 @@ impl WriteTx {
         }
         // After the organisations': one lock order for every writer.
         for pemda in std::mem::take(&mut self.pemdas) {
-            self.conn.execute(BUMP_PEMDA_REVISION, params![pemda]).await?;
+            self.conn
+                .execute(BUMP_PEMDA_REVISION, params![pemda])
+                .await?;
         }
         Ok(())
     }

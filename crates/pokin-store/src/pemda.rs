@@ -9,19 +9,19 @@
 //! one pemda, a rejection has a reason, a crosscut closes no cycle. Who may take a step is the
 //! web layer's `permission::can`.
 
+use crate::Store;
 use crate::audit::{Audit, AuditAction, entity, to_json};
 use crate::db::{Conn, WriteTx, now, params};
 use crate::error::{Result, StoreError};
 use crate::tree::{self, code, corrupt, unit_key};
-use crate::Store;
 use chrono::{DateTime, Utc};
-use pokin_domain::capaian::Realisation;
 use pokin_domain::capaian::Ceiling;
+use pokin_domain::capaian::Realisation;
 use pokin_domain::measure::{Span, measure_organisation};
 use pokin_domain::pemda::{
-    CascadeLink, Coverage, Crosscut, LinkAction, LinkRole, LinkSide, LinkStatus, Member,
-    OpdSource, Pemda, PemdaDraft, PemdaIndicatorCapaian, PemdaTarget, closes_cycle, coverage,
-    link_capaian, link_step, pemda_capaian,
+    CascadeLink, Coverage, Crosscut, LinkAction, LinkRole, LinkSide, LinkStatus, Member, OpdSource,
+    Pemda, PemdaDraft, PemdaIndicatorCapaian, PemdaTarget, closes_cycle, coverage, link_capaian,
+    link_step, pemda_capaian,
 };
 use pokin_domain::{Code, Organisation, UnitKey};
 use serde::Serialize;
@@ -166,7 +166,8 @@ const PEMDA_BY_ID: &str = "SELECT id, name, tree_json FROM pemda WHERE id = $1";
 const PEMDA_BY_NAME: &str = "SELECT id, name, tree_json FROM pemda WHERE name = $1";
 const INSERT_PEMDA: &str = "INSERT INTO pemda (name, tree_json, created_at, updated_at) \
      VALUES ($1, $2, $3, $3) RETURNING id";
-const UPDATE_PEMDA: &str = "UPDATE pemda SET name = $2, tree_json = $3, updated_at = $4 WHERE id = $1";
+const UPDATE_PEMDA: &str =
+    "UPDATE pemda SET name = $2, tree_json = $3, updated_at = $4 WHERE id = $1";
 const PEMDA_OF: &str = "SELECT pemda_id FROM organisations WHERE id = $1";
 const SET_PEMDA_OF: &str = "UPDATE organisations SET pemda_id = $2 WHERE id = $1";
 const MEMBERS: &str = "SELECT id FROM organisations WHERE pemda_id = $1 ORDER BY id";
@@ -576,7 +577,12 @@ impl Store {
 
     /// Makes organisation `org_id` a member of `pemda_id` (or of none). Refused while the
     /// organisation has links or crosscuts in another pemda. Audited (entity `pemda_member`).
-    pub async fn set_pemda_of(&self, actor: &str, org_id: i64, pemda_id: Option<i64>) -> Result<()> {
+    pub async fn set_pemda_of(
+        &self,
+        actor: &str,
+        org_id: i64,
+        pemda_id: Option<i64>,
+    ) -> Result<()> {
         WriteTx::run(self, actor, "memasukkan organisasi ke pemda", async |tx| {
             let row: OptIdRow = tx
                 .read()
@@ -680,7 +686,8 @@ impl Store {
                 if l.org_id != link.org_id || l.target != link.target {
                     continue;
                 }
-                let same_source = l.source == link.source || l.source.is_none() || link.source.is_none();
+                let same_source =
+                    l.source == link.source || l.source.is_none() || link.source.is_none();
                 if !same_source {
                     continue;
                 }
@@ -871,7 +878,12 @@ impl Store {
 
     /// `from_org` asks `to_org` (another organisation of the same pemda) to contribute to its
     /// objective `from`. Returns the crosscut's id.
-    pub async fn propose_crosscut(&self, actor: &str, pemda_id: i64, c: &NewCrosscut) -> Result<i64> {
+    pub async fn propose_crosscut(
+        &self,
+        actor: &str,
+        pemda_id: i64,
+        c: &NewCrosscut,
+    ) -> Result<i64> {
         if c.from_org == c.to_org {
             return Err(StoreError::Invalid(
                 "crosscutting harus ke organisasi lain; di dalam satu organisasi gunakan \
@@ -929,8 +941,14 @@ impl Store {
                 Some(after.clone()),
             ))
             .await?;
-            let audit =
-                Audit::row(c.to_org, entity::CROSSCUT, id, AuditAction::Create, None, Some(after));
+            let audit = Audit::row(
+                c.to_org,
+                entity::CROSSCUT,
+                id,
+                AuditAction::Create,
+                None,
+                Some(after),
+            );
             Ok((id, audit))
         })
         .await
@@ -1004,8 +1022,11 @@ impl Store {
                         edges.push(((c.to_org, t.clone()), (c.from_org, c.from.clone())));
                     }
                 }
-                if closes_cycle(&edges, &(old.to_org, to.clone()), &(old.from_org, old.from.clone()))
-                {
+                if closes_cycle(
+                    &edges,
+                    &(old.to_org, to.clone()),
+                    &(old.from_org, old.from.clone()),
+                ) {
                     return Err(StoreError::Invalid(format!(
                         "sasaran {} tidak dapat mendukung {} di organisasi peminta: dukungan itu \
                          membentuk lingkaran (sasaran itu sendiri sudah didukung olehnya).",
@@ -1158,7 +1179,9 @@ impl Store {
                 .ok_or_else(|| not_found(&format!("catatan reviu {id}")))?;
             let before = note_of(row)?;
             if !before.open {
-                return Err(StoreError::Conflict("catatan reviu ini sudah selesai.".into()));
+                return Err(StoreError::Conflict(
+                    "catatan reviu ini sudah selesai.".into(),
+                ));
             }
             tx.execute(RESOLVE_NOTE, params![id, actor.trim(), now()])
                 .await?;
@@ -1178,7 +1201,11 @@ impl Store {
     }
 
     /// Bappeda's own realisations of the pemda's indicators for `year`, by indicator code.
-    pub async fn pemda_realisations(&self, pemda_id: i64, year: i32) -> Result<HashMap<Code, Realisation>> {
+    pub async fn pemda_realisations(
+        &self,
+        pemda_id: i64,
+        year: i32,
+    ) -> Result<HashMap<Code, Realisation>> {
         let rows: Vec<RealisationRow> =
             Conn::run(&self.pool, "membaca realisasi pemda", async |c| {
                 c.fetch_all(REALISATIONS, params![pemda_id, i64::from(year)])
@@ -1221,69 +1248,74 @@ impl Store {
                 "realisasi kualitatif kosong atau terlalu panjang.".into(),
             ));
         }
-        WriteTx::run(self, actor, "menyimpan realisasi indikator pemda", async |tx| {
-            let pemda = pemda_in(tx.read(), pemda_id).await?;
-            if pemda.indicator(code).is_none() {
-                return Err(StoreError::Invalid(format!(
-                    "indikator {code} tidak ada di RPJMD {}.",
-                    pemda.name
-                )));
-            }
-            if !pemda.rpjmd.years().contains(&year) {
-                return Err(StoreError::Invalid(format!(
-                    "tahun {year} di luar periode RPJMD {}–{}.",
-                    pemda.rpjmd.start, pemda.rpjmd.end
-                )));
-            }
-            let old: Vec<RealisationRow> = tx
-                .read()
-                .fetch_all(REALISATIONS, params![pemda_id, i64::from(year)])
-                .await?;
-            let before = old
-                .into_iter()
-                .find(|r| r.indicator_code == code.as_str())
-                .map(|r| serde_json::json!({ "angka": r.value_number, "teks": r.value_text }));
-            tx.execute(
-                DELETE_REALISATION,
-                params![pemda_id, code.to_string(), i64::from(year)],
-            )
-            .await?;
-            if let Some(v) = value {
-                let (n, t) = match v {
-                    Realisation::Number(n) => (Some(*n), None),
-                    Realisation::Qualitative(t) => (None, Some(t.trim().to_owned())),
-                };
+        WriteTx::run(
+            self,
+            actor,
+            "menyimpan realisasi indikator pemda",
+            async |tx| {
+                let pemda = pemda_in(tx.read(), pemda_id).await?;
+                if pemda.indicator(code).is_none() {
+                    return Err(StoreError::Invalid(format!(
+                        "indikator {code} tidak ada di RPJMD {}.",
+                        pemda.name
+                    )));
+                }
+                if !pemda.rpjmd.years().contains(&year) {
+                    return Err(StoreError::Invalid(format!(
+                        "tahun {year} di luar periode RPJMD {}–{}.",
+                        pemda.rpjmd.start, pemda.rpjmd.end
+                    )));
+                }
+                let old: Vec<RealisationRow> = tx
+                    .read()
+                    .fetch_all(REALISATIONS, params![pemda_id, i64::from(year)])
+                    .await?;
+                let before = old
+                    .into_iter()
+                    .find(|r| r.indicator_code == code.as_str())
+                    .map(|r| serde_json::json!({ "angka": r.value_number, "teks": r.value_text }));
                 tx.execute(
-                    INSERT_REALISATION,
-                    params![
-                        pemda_id,
-                        code.to_string(),
-                        i64::from(year),
-                        n,
-                        t,
-                        actor.trim(),
-                        now(),
-                    ],
+                    DELETE_REALISATION,
+                    params![pemda_id, code.to_string(), i64::from(year)],
                 )
                 .await?;
-            }
-            tx.touch_pemda(pemda_id);
-            let audit = Audit {
-                org_id: None,
-                entity: entity::PEMDA_REALISATION,
-                entity_id: Some(pemda_id),
-                action: if value.is_some() {
-                    AuditAction::Update
-                } else {
-                    AuditAction::Delete
-                },
-                before,
-                after: value.map(|v| {
-                    serde_json::json!({ "indikator": code, "tahun": year, "realisasi": v })
-                }),
-            };
-            Ok(((), audit))
-        })
+                if let Some(v) = value {
+                    let (n, t) = match v {
+                        Realisation::Number(n) => (Some(*n), None),
+                        Realisation::Qualitative(t) => (None, Some(t.trim().to_owned())),
+                    };
+                    tx.execute(
+                        INSERT_REALISATION,
+                        params![
+                            pemda_id,
+                            code.to_string(),
+                            i64::from(year),
+                            n,
+                            t,
+                            actor.trim(),
+                            now(),
+                        ],
+                    )
+                    .await?;
+                }
+                tx.touch_pemda(pemda_id);
+                let audit = Audit {
+                    org_id: None,
+                    entity: entity::PEMDA_REALISATION,
+                    entity_id: Some(pemda_id),
+                    action: if value.is_some() {
+                        AuditAction::Update
+                    } else {
+                        AuditAction::Delete
+                    },
+                    before,
+                    after: value.map(
+                        |v| serde_json::json!({ "indikator": code, "tahun": year, "realisasi": v }),
+                    ),
+                };
+                Ok(((), audit))
+            },
+        )
         .await
     }
 }

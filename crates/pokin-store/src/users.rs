@@ -615,7 +615,14 @@ pub(crate) async fn create(store: &Store, actor: &str, new: &NewUser) -> Result<
                 new.username
             )));
         }
-        check_scope(tx.read(), new.role, new.org_id, new.pemda_id, new.unit.as_ref()).await?;
+        check_scope(
+            tx.read(),
+            new.role,
+            new.org_id,
+            new.pemda_id,
+            new.unit.as_ref(),
+        )
+        .await?;
         let at = now();
         let id = tx
             .insert(
@@ -652,7 +659,8 @@ pub(crate) async fn update(store: &Store, actor: &str, id: i64, change: &UserUpd
             change.org_id,
             change.pemda_id,
             change.unit.as_ref(),
-        ).await?;
+        )
+        .await?;
         tx.execute(
             UPDATE_USER,
             params![

@@ -72,7 +72,10 @@ fn target(node: &str) -> PemdaTarget {
 /// A pemda with two member organisations (ids of pemda, first, second).
 async fn setup(db: &TestDb) -> (i64, i64, i64) {
     let s = &db.store;
-    let p = s.save_pemda("bappeda", None, &pemda("Pemkab Contoh")).await.unwrap();
+    let p = s
+        .save_pemda("bappeda", None, &pemda("Pemkab Contoh"))
+        .await
+        .unwrap();
     let a = import(s, &rich_org("Dinas A")).await;
     let b = import(s, &small_org("Badan B")).await;
     s.set_pemda_of("admin", a, Some(p)).await.unwrap();
@@ -91,24 +94,46 @@ fn invalid(e: StoreError) -> String {
 async fn a_pemda_tree_round_trips_and_is_audited() {
     for db in backends().await {
         let s = &db.store;
-        let p = s.save_pemda("bappeda", None, &pemda("Pemkab Contoh")).await.unwrap();
-        assert_eq!(s.load_pemda(p).await.unwrap(), pemda("Pemkab Contoh"), "{}", db.label);
+        let p = s
+            .save_pemda("bappeda", None, &pemda("Pemkab Contoh"))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.load_pemda(p).await.unwrap(),
+            pemda("Pemkab Contoh"),
+            "{}",
+            db.label
+        );
         assert_eq!(s.pemda_revision(p).await.unwrap(), 1);
         let mut d = pemda("Pemkab Contoh").into_draft();
         d.visi = "Visi baru".into();
-        s.save_pemda("bappeda", Some(p), &d.validate().unwrap()).await.unwrap();
+        s.save_pemda("bappeda", Some(p), &d.validate().unwrap())
+            .await
+            .unwrap();
         assert_eq!(s.load_pemda(p).await.unwrap().visi, "Visi baru");
         assert_eq!(s.pemda_revision(p).await.unwrap(), 2);
         let log = audit_log(s).await;
         assert_eq!(log[0].entity, entity::PEMDA);
-        assert_eq!(log[0].before.as_ref().unwrap()["visi"], "Kabupaten yang maju dan sejahtera");
+        assert_eq!(
+            log[0].before.as_ref().unwrap()["visi"],
+            "Kabupaten yang maju dan sejahtera"
+        );
         assert_eq!(log[0].after.as_ref().unwrap()["visi"], "Visi baru");
-        let other = s.save_pemda("x", None, &pemda("Pemkab Lain")).await.unwrap();
+        let other = s
+            .save_pemda("x", None, &pemda("Pemkab Lain"))
+            .await
+            .unwrap();
         let before = Unchanged::take(&db).await;
-        let e = s.save_pemda("x", Some(other), &pemda("Pemkab Contoh")).await.unwrap_err();
+        let e = s
+            .save_pemda("x", Some(other), &pemda("Pemkab Contoh"))
+            .await
+            .unwrap_err();
         assert!(invalid(e).contains("sudah ada"));
         before.check(&db, "a duplicate name").await;
-        assert!(matches!(s.verify_audit().await.unwrap(), pokin_store::AuditVerification::Intact { .. }));
+        assert!(matches!(
+            s.verify_audit().await.unwrap(),
+            pokin_store::AuditVerification::Intact { .. }
+        ));
     }
 }
 
@@ -127,26 +152,40 @@ async fn the_link_lifecycle_and_its_refusals() {
             side: LinkSide::Pemda,
         };
         let id = s.propose_link("bappeda", p, &bappeda).await.unwrap();
-        assert!(s.revision(a).await.unwrap() > rev_a, "the OPD sees the proposal");
+        assert!(
+            s.revision(a).await.unwrap() > rev_a,
+            "the OPD sees the proposal"
+        );
         // Refusals change nothing.
         let before = Unchanged::take(&db).await;
-        let e = s.decide_link("perencana", p, id, LinkAction::Tolak, None, Some("  ")).await;
+        let e = s
+            .decide_link("perencana", p, id, LinkAction::Tolak, None, Some("  "))
+            .await;
         assert!(invalid(e.unwrap_err()).contains("alasan penolakan wajib"));
-        let e = s.decide_link("perencana", p, id, LinkAction::Terima, None, None).await;
+        let e = s
+            .decide_link("perencana", p, id, LinkAction::Terima, None, None)
+            .await;
         assert!(invalid(e.unwrap_err()).contains("sebutkan sasaran"));
         let ghost = source("kepala-dinas", "SS99");
-        let e = s.decide_link("perencana", p, id, LinkAction::Terima, Some(&ghost), None).await;
+        let e = s
+            .decide_link("perencana", p, id, LinkAction::Terima, Some(&ghost), None)
+            .await;
         assert!(invalid(e.unwrap_err()).contains("tidak ada"));
         let e = s.propose_link("bappeda", p, &bappeda).await;
         assert!(invalid(e.unwrap_err()).contains("sudah ada"));
         let mut wrong = bappeda.clone();
         wrong.target = target("S9");
-        assert!(invalid(s.propose_link("bappeda", p, &wrong).await.unwrap_err()).contains("tidak ada"));
+        assert!(
+            invalid(s.propose_link("bappeda", p, &wrong).await.unwrap_err()).contains("tidak ada")
+        );
         wrong = bappeda.clone();
         wrong.weight = f64::NAN;
         assert!(invalid(s.propose_link("bappeda", p, &wrong).await.unwrap_err()).contains("bobot"));
         // Across two pemda.
-        let q = s.save_pemda("bappeda", None, &pemda("Pemkab Lain")).await.unwrap();
+        let q = s
+            .save_pemda("bappeda", None, &pemda("Pemkab Lain"))
+            .await
+            .unwrap();
         let before_q = Unchanged::take(&db).await;
         let e = s.propose_link("bappeda", q, &bappeda).await.unwrap_err();
         assert!(invalid(e).contains("bukan anggota pemda ini"));
@@ -154,19 +193,32 @@ async fn the_link_lifecycle_and_its_refusals() {
         let _ = before;
         // Reject, propose again, accept naming the objective.
         let l = s
-            .decide_link("perencana", p, id, LinkAction::Tolak, None, Some("bukan urusan kami"))
+            .decide_link(
+                "perencana",
+                p,
+                id,
+                LinkAction::Tolak,
+                None,
+                Some("bukan urusan kami"),
+            )
             .await
             .unwrap();
         assert_eq!(l.status, LinkStatus::Ditolak);
         assert_eq!(l.reason.as_deref(), Some("bukan urusan kami"));
         let again = s.propose_link("bappeda", p, &bappeda).await.unwrap();
-        assert_eq!(again, id, "a rejected link is proposed again on the same row");
+        assert_eq!(
+            again, id,
+            "a rejected link is proposed again on the same row"
+        );
         let src = source("kepala-dinas", "SS1");
         let l = s
             .decide_link("perencana", p, id, LinkAction::Terima, Some(&src), None)
             .await
             .unwrap();
-        assert_eq!((l.status, l.source.clone()), (LinkStatus::Diterima, Some(src)));
+        assert_eq!(
+            (l.status, l.source.clone()),
+            (LinkStatus::Diterima, Some(src))
+        );
         let links = s.links(p).await.unwrap();
         assert_eq!(links, vec![l]);
         // Four steps in the audit log, in the OPD's records, chained.
@@ -176,10 +228,17 @@ async fn the_link_lifecycle_and_its_refusals() {
             .filter(|r| r.entity == entity::CASCADE_LINK)
             .collect();
         assert_eq!(steps.len(), 4, "{}", db.label);
-        assert!(steps.iter().all(|r| r.org_id == Some(a) && r.entity_id == Some(id)));
+        assert!(
+            steps
+                .iter()
+                .all(|r| r.org_id == Some(a) && r.entity_id == Some(id))
+        );
         assert_eq!(steps[0].after.as_ref().unwrap()["status"], "diterima");
         assert_eq!(steps[2].after.as_ref().unwrap()["status"], "ditolak");
-        assert!(matches!(s.verify_audit().await.unwrap(), pokin_store::AuditVerification::Intact { .. }));
+        assert!(matches!(
+            s.verify_audit().await.unwrap(),
+            pokin_store::AuditVerification::Intact { .. }
+        ));
         // An OPD proposing upward must name its own objective.
         let up = NewLink {
             source: None,
@@ -187,20 +246,33 @@ async fn the_link_lifecycle_and_its_refusals() {
             target: target("S2"),
             ..bappeda
         };
-        assert!(invalid(s.propose_link("perencana", p, &up).await.unwrap_err()).contains("harus menyebut"));
+        assert!(
+            invalid(s.propose_link("perencana", p, &up).await.unwrap_err())
+                .contains("harus menyebut")
+        );
         // Deleting the OPD objective leaves the link, broken.
         let mut d = s.load_organisation(a).await.unwrap().into_draft();
-        let head = d.units.iter_mut().find(|u| u.key == key("kepala-dinas")).unwrap();
+        let head = d
+            .units
+            .iter_mut()
+            .find(|u| u.key == key("kepala-dinas"))
+            .unwrap();
         head.objectives.retain(|o| o.code != code("SS1"));
         for u in &mut d.units {
             for o in &mut u.objectives {
-                o.supports.retain(|x| !(x.unit == key("kepala-dinas") && x.objective == code("SS1")));
+                o.supports
+                    .retain(|x| !(x.unit == key("kepala-dinas") && x.objective == code("SS1")));
             }
         }
-        d.programs.retain(|pr| pr.objective.as_ref() != Some(&code("SS1")));
-        s.import_organisation("perencana", &d.validate().unwrap(), pokin_store::ImportMode::Replace)
-            .await
-            .unwrap();
+        d.programs
+            .retain(|pr| pr.objective.as_ref() != Some(&code("SS1")));
+        s.import_organisation(
+            "perencana",
+            &d.validate().unwrap(),
+            pokin_store::ImportMode::Replace,
+        )
+        .await
+        .unwrap();
         let links = s.links(p).await.unwrap();
         let org = s.load_organisation(a).await.unwrap();
         assert!(links[0].broken(&s.load_pemda(p).await.unwrap(), Some(&org)));
@@ -220,13 +292,27 @@ async fn crosscuts_split_shares_and_refuse_cycles() {
             note: Some("mohon dukungan".into()),
         };
         let e = s
-            .propose_crosscut("perencana", p, &NewCrosscut { to_org: a, ..ask.clone() })
+            .propose_crosscut(
+                "perencana",
+                p,
+                &NewCrosscut {
+                    to_org: a,
+                    ..ask.clone()
+                },
+            )
             .await
             .unwrap_err();
         assert!(invalid(e).contains("organisasi lain"));
         let id = s.propose_crosscut("perencana", p, &ask).await.unwrap();
         let c = s
-            .decide_crosscut("perencana-b", p, id, LinkAction::Terima, Some(&source("kepala", "SS1")), None)
+            .decide_crosscut(
+                "perencana-b",
+                p,
+                id,
+                LinkAction::Terima,
+                Some(&source("kepala", "SS1")),
+                None,
+            )
             .await
             .unwrap();
         assert_eq!(c.status, LinkStatus::Diterima);
@@ -241,15 +327,31 @@ async fn crosscuts_split_shares_and_refuse_cycles() {
         let id2 = s.propose_crosscut("perencana-b", p, &back).await.unwrap();
         let before = Unchanged::take(&db).await;
         let e = s
-            .decide_crosscut("perencana", p, id2, LinkAction::Terima, Some(&source("kepala-dinas", "SS1")), None)
+            .decide_crosscut(
+                "perencana",
+                p,
+                id2,
+                LinkAction::Terima,
+                Some(&source("kepala-dinas", "SS1")),
+                None,
+            )
             .await
             .unwrap_err();
         assert!(invalid(e).contains("lingkaran"), "{}", db.label);
         before.check(&db, "a cycle").await;
-        let e = s.decide_crosscut("perencana", p, id2, LinkAction::Tolak, None, None).await;
+        let e = s
+            .decide_crosscut("perencana", p, id2, LinkAction::Tolak, None, None)
+            .await;
         assert!(invalid(e.unwrap_err()).contains("alasan"));
         let c = s
-            .decide_crosscut("perencana", p, id2, LinkAction::Tolak, None, Some("melingkar"))
+            .decide_crosscut(
+                "perencana",
+                p,
+                id2,
+                LinkAction::Tolak,
+                None,
+                Some("melingkar"),
+            )
             .await
             .unwrap();
         assert_eq!(c.status, LinkStatus::Ditolak);
@@ -266,15 +368,30 @@ async fn review_notes_and_own_realisations() {
         let s = &db.store;
         let (p, a, _) = setup(&db).await;
         let n = s
-            .add_review_note("bappeda", p, Some((a, &key("kepala-dinas"))), &code("SS1"), "Indikator belum SMART")
+            .add_review_note(
+                "bappeda",
+                p,
+                Some((a, &key("kepala-dinas"))),
+                &code("SS1"),
+                "Indikator belum SMART",
+            )
             .await
             .unwrap();
         let e = s
-            .add_review_note("bappeda", p, Some((a, &key("kepala-dinas"))), &code("SS77"), "x")
+            .add_review_note(
+                "bappeda",
+                p,
+                Some((a, &key("kepala-dinas"))),
+                &code("SS77"),
+                "x",
+            )
             .await
             .unwrap_err();
         assert!(invalid(e).contains("tidak ada"));
-        let e = s.add_review_note("bappeda", p, None, &code("S1"), "   ").await.unwrap_err();
+        let e = s
+            .add_review_note("bappeda", p, None, &code("S1"), "   ")
+            .await
+            .unwrap_err();
         assert!(invalid(e).contains("kosong"));
         s.add_review_note("bappeda", p, None, &code("IKD1"), "Target terlalu rendah")
             .await
@@ -285,23 +402,46 @@ async fn review_notes_and_own_realisations() {
         let notes = s.review_notes(p).await.unwrap();
         assert_eq!(notes.iter().filter(|n| n.open).count(), 1);
 
-        s.set_pemda_realisation("bappeda", p, &code("IKD1"), 2025, Some(&Realisation::Number(72.5)))
-            .await
-            .unwrap();
+        s.set_pemda_realisation(
+            "bappeda",
+            p,
+            &code("IKD1"),
+            2025,
+            Some(&Realisation::Number(72.5)),
+        )
+        .await
+        .unwrap();
         let e = s
-            .set_pemda_realisation("bappeda", p, &code("IKD1"), 2031, Some(&Realisation::Number(1.0)))
+            .set_pemda_realisation(
+                "bappeda",
+                p,
+                &code("IKD1"),
+                2031,
+                Some(&Realisation::Number(1.0)),
+            )
             .await
             .unwrap_err();
         assert!(invalid(e).contains("di luar periode RPJMD"));
         let e = s
-            .set_pemda_realisation("bappeda", p, &code("IKD1"), 2025, Some(&Realisation::Number(f64::INFINITY)))
+            .set_pemda_realisation(
+                "bappeda",
+                p,
+                &code("IKD1"),
+                2025,
+                Some(&Realisation::Number(f64::INFINITY)),
+            )
             .await
             .unwrap_err();
         assert!(invalid(e).contains("terhingga"));
         let own = s.pemda_realisations(p, 2025).await.unwrap();
         assert_eq!(own.get(&code("IKD1")), Some(&Realisation::Number(72.5)));
-        s.set_pemda_realisation("bappeda", p, &code("IKD1"), 2025, None).await.unwrap();
+        s.set_pemda_realisation("bappeda", p, &code("IKD1"), 2025, None)
+            .await
+            .unwrap();
         assert!(s.pemda_realisations(p, 2025).await.unwrap().is_empty());
-        assert!(matches!(s.verify_audit().await.unwrap(), pokin_store::AuditVerification::Intact { .. }));
+        assert!(matches!(
+            s.verify_audit().await.unwrap(),
+            pokin_store::AuditVerification::Intact { .. }
+        ));
     }
 }

@@ -431,6 +431,8 @@ struct Ctx {
     other_unit: i64,
     other_objective: i64,
     other_indicator: i64,
+    pemda: i64,
+    link: i64,
 }
 
 const PROGRAM: &str = "2.18.01";
@@ -604,6 +606,8 @@ async fn context(t: &TestApp) -> Ctx {
         other_unit,
         other_objective,
         other_indicator,
+        pemda: t.pemda,
+        link: t.link,
     }
 }
 
@@ -1248,6 +1252,45 @@ fn cases(c: &Ctx) -> Vec<Case> {
         .field("tempat", "Kota Uji", txt())
         .field("jabatan_kepala", "Bupati Uji", txt())
         .field("nama_kepala", "Nama Bupati", txt()),
+        // The pemda: Bappeda's proposal (as admin: a missing pemda is 404, not 403), the
+        // organisation's answer to the waiting link.
+        post("/pemda/{pemda}/tautan", S("admin"), Enc::Form)
+            .param("pemda", c.pemda, Id)
+            .field("organisasi", org, Some(OrgId))
+            .field("sasaran", "T1", p())
+            .field("indikator", "IKT1", p())
+            .field("peran", "pendukung", en())
+            .field("bobot", "1", num())
+            // Empty means the default weight 1.
+            .accepts("bobot", &[""]),
+        post(
+            "/pemda/{pemda}/tautan/{link}/{action}",
+            S("perencana"),
+            Enc::Form,
+        )
+        .param("pemda", c.pemda, Id)
+        .param("link", c.link, Id)
+        .param("action", "tolak", Key)
+        .field("sasaran_opd", "", txt())
+        .field("alasan", "Bukan urusan kami", txt()),
+        post("/api/v1/pemda/{pemda}/tautan", T("admin"), Enc::Json)
+            .param("pemda", c.pemda, Id)
+            .field("organisasi", org.to_string(), Some(OrgId))
+            .field("sasaran", "T1", p())
+            .field("indikator", "IKT1", p())
+            .field("peran", "pendukung", en())
+            .field("bobot", "1", num())
+            .accepts("bobot", &[""]),
+        post(
+            "/api/v1/pemda/{pemda}/tautan/{link}/{action}",
+            T("perencana"),
+            Enc::Json,
+        )
+        .param("pemda", c.pemda, Id)
+        .param("link", c.link, Id)
+        .param("action", "tolak", Key)
+        .field("sasaran_opd", "", txt())
+        .field("alasan", "Bukan urusan kami", txt()),
     ]
 }
 

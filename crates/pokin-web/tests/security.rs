@@ -78,6 +78,16 @@ enum Rule {
     ApiImport,
     /// API token: as [`Rule::Enter`].
     ApiEnter,
+    /// Web session: admin; Bappeda, Kepala Daerah (and a pemda-wide Inspektorat) of the pemda.
+    PemdaRead,
+    /// Web session: admin; Bappeda of the pemda.
+    PemdaEdit,
+    /// API token: as [`Rule::PemdaRead`].
+    ApiPemdaRead,
+    /// API token: as [`Rule::PemdaEdit`].
+    ApiPemdaEdit,
+    /// API token: as [`Rule::OrgWide`] (the organisation answers Bappeda's link).
+    ApiOrgWide,
 }
 
 use Rule::*;
@@ -340,6 +350,19 @@ const EXPECTED: &[(&str, Rule)] = &[
     ("GET /organisasi/{id}/pohon.pdf", Read),
     ("GET /organisasi/{id}/pengaturan-dokumen", OrgWide),
     ("POST /organisasi/{id}/pengaturan-dokumen", OrgWide),
+    ("GET /pemda", LoggedIn),
+    ("GET /pemda/{pemda}", PemdaRead),
+    ("POST /pemda/{pemda}/tautan", PemdaEdit),
+    // The walked link was proposed by Bappeda: the organisation's perencana answers it.
+    ("POST /pemda/{pemda}/tautan/{link}/{action}", OrgWide),
+    ("GET /organisasi/{id}/rpjmd", Read),
+    ("GET /api/v1/pemda/{pemda}/cakupan", ApiPemdaRead),
+    ("GET /api/v1/pemda/{pemda}/capaian", ApiPemdaRead),
+    ("POST /api/v1/pemda/{pemda}/tautan", ApiPemdaEdit),
+    (
+        "POST /api/v1/pemda/{pemda}/tautan/{link}/{action}",
+        ApiOrgWide,
+    ),
     ("GET /api/openapi.json", Anyone),
     ("GET /api/docs", Anyone),
 ];
@@ -354,6 +377,9 @@ enum OrgOf {
     Own,
     Other,
     None,
+    /// Bappeda and Kepala Daerah: the test organisation's pemda (its members read, nothing
+    /// of theirs changed).
+    Pemda,
 }
 
 #[derive(Debug)]
@@ -385,6 +411,8 @@ const ACCOUNTS: &[(&str, Role, OrgOf, bool)] = &[
     ("inspektorat", Role::Inspektorat, OrgOf::Own, false),
     ("perencana.lain", Role::Perencana, OrgOf::Other, false),
     ("inspektorat.lain", Role::Inspektorat, OrgOf::Other, false),
+    ("bappeda", Role::Bappeda, OrgOf::Pemda, false),
+    ("bupati", Role::KepalaDaerah, OrgOf::Pemda, false),
 ];
 
 /// Whether the test expects `p` to be let through `rule` on a route whose organisation is the
@@ -398,8 +426,12 @@ fn expected(rule: Rule, p: &Principal, org_route: bool, inside: Option<bool>) ->
     let own = match p.org {
         OrgOf::Own => true,
         OrgOf::Other => !org_route,
-        OrgOf::All | OrgOf::None => false,
+        OrgOf::All | OrgOf::None | OrgOf::Pemda => false,
     };
+    // Pemda-wide accounts read the test organisation (a member; every route names it) and
+    // nothing else.
+    let member = p.org == OrgOf::Pemda;
+    let pemda = p.org == OrgOf::Pemda;
     // A route without a unit in its path (e.g. a new program) names the unit in its body,
     // which the walker picks inside the scope.
     let scope_ok = !p.scoped || inside != Some(false);
@@ -414,7 +446,7 @@ fn expected(rule: Rule, p: &Principal, org_route: bool, inside: Option<bool>) ->
     match rule {
         Anyone => true,
         LoggedIn => web,
-        Read => web && (admin || own),
+        Read => web && (admin || own || member),
         Audit => web && auditor,
         AuditChain => web && (admin || is(Role::Inspektorat)),
         Admin => web && admin,
@@ -426,7 +458,7 @@ fn expected(rule: Rule, p: &Principal, org_route: bool, inside: Option<bool>) ->
         Enter => web && enterer,
         Verify => web && (admin || (is(Role::Verifikator) && own && scope_ok)),
         Workbook => web && (admin || ((is(Role::Perencana) || is(Role::Operator)) && own)),
-        ApiRead => api && (admin || own),
+        ApiRead => api && (admin || own || member),
         ApiEdit => api && editor,
         ApiReorder => api && reorderer,
         ApiAudit => api && auditor,
@@ -434,6 +466,11 @@ fn expected(rule: Rule, p: &Principal, org_route: bool, inside: Option<bool>) ->
         // The API import names the organisation it replaces: its own.
         ApiImport => api && (admin || (is(Role::Perencana) && own && !p.scoped)),
         ApiEnter => api && enterer,
+        PemdaRead => web && (admin || pemda),
+        PemdaEdit => web && (admin || is(Role::Bappeda)),
+        ApiPemdaRead => api && (admin || pemda),
+        ApiPemdaEdit => api && (admin || is(Role::Bappeda)),
+        ApiOrgWide => api && (admin || (is(Role::Perencana) && own && !p.scoped)),
     }
 }
 
@@ -997,7 +1034,10 @@ fn fill(
         "period" => "2026-tw1".into(),
         "year" => "2026".into(),
         "quarter" => "4".into(),
+        "action" if pattern.contains("/tautan/") => "tolak".into(),
         "action" => "ajukan".into(),
+        "pemda" => t.pemda.to_string(),
+        "link" => t.link.to_string(),
         "pid" | "official_id" => id("official")?,
         "oid" | "objective_id" => id("objective")?,
         "iid" | "indicator_id" => id("indicator")?,
@@ -1056,7 +1096,8 @@ fn instances(
                 path,
                 inside,
                 // The API import names the organisation it replaces in its query.
-                org_route: (names.iter().any(|n| n == "id") && !users)
+                // A link names its organisation (the test organisation) through its id.
+                org_route: (names.iter().any(|n| n == "id" || n == "link") && !users)
                     || route.path == "/api/v1/import",
             });
         }
@@ -2023,7 +2064,8 @@ fn every_parameter_has_a_value_source() {
         .iter()
         .chain(
             [
-                "id", "name", "period", "year", "quarter", "action", "token", "token_id",
+                "id", "name", "period", "year", "quarter", "action", "token", "token_id", "pemda",
+                "link",
             ]
             .iter(),
         )

@@ -525,7 +525,8 @@ async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool) -> 
             }
         };
         demo_kabupaten(&store, id).await?;
-        let made = demo_accounts(&store, id, &org).await? + crate::demo_pemda::accounts(&store).await?;
+        let made =
+            demo_accounts(&store, id, &org).await? + crate::demo_pemda::accounts(&store).await?;
         if made > 0 {
             println!("{made} akun demo dibuat; semuanya bersandi '{DEMO_PASSWORD}'.");
         }

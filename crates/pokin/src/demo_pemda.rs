@@ -29,7 +29,14 @@ fn code(s: &str) -> Code {
 }
 
 /// An IKU with satuan, polarity, baseline 2024 and a target per RPJMD year.
-fn iku(c: &str, name: &str, satuan: &str, polarity: Polarity, baseline: f64, targets: [f64; 5]) -> Indicator {
+fn iku(
+    c: &str,
+    name: &str,
+    satuan: &str,
+    polarity: Polarity,
+    baseline: f64,
+    targets: [f64; 5],
+) -> Indicator {
     let mut i = Indicator::new(code(c), name);
     i.iku = true;
     i.satuan = Some(satuan.into());
@@ -44,7 +51,13 @@ fn iku(c: &str, name: &str, satuan: &str, polarity: Polarity, baseline: f64, tar
     i
 }
 
-fn node(c: &str, level: PemdaLevel, parent: Option<&str>, statement: &str, indicators: Vec<Indicator>) -> PemdaNode {
+fn node(
+    c: &str,
+    level: PemdaLevel,
+    parent: Option<&str>,
+    statement: &str,
+    indicators: Vec<Indicator>,
+) -> PemdaNode {
     PemdaNode {
         code: code(c),
         level,
@@ -61,44 +74,175 @@ pub fn demo_pemda() -> Pemda {
     PemdaDraft {
         name: DEMO_PEMDA.into(),
         kind: RegionKind::Kabupaten,
-        rpjmd: Renstra { start: 2025, end: 2029 },
+        rpjmd: Renstra {
+            start: 2025,
+            end: 2029,
+        },
         visi: "Sukamaju yang Maju, Sejahtera dan Berdaya Saing".into(),
         head_name: Some("H. Ahmad Fauzi, S.H., M.Si.".into()),
         demo: true,
         nodes: vec![
-            node("M1", Misi, None, "Meningkatkan kualitas sumber daya manusia yang sehat, cerdas dan berkarakter", vec![]),
-            node("T1", Tujuan, Some("M1"), "Meningkatkan kualitas hidup masyarakat", vec![
-                iku("IKT1", "Indeks Pembangunan Manusia", "poin", Positive, 70.1, [70.6, 71.1, 71.6, 72.1, 72.6]),
-            ]),
-            node("S1", Sasaran, Some("T1"), "Meningkatnya derajat kesehatan masyarakat", vec![
-                iku("IKS1", "Usia Harapan Hidup", "tahun", Positive, 72.4, [72.6, 72.8, 73.0, 73.2, 73.4]),
-            ]),
-            node("S2", Sasaran, Some("T1"), "Meningkatnya kualitas dan pemerataan pendidikan", vec![
-                iku("IKS2", "Rata-rata Lama Sekolah", "tahun", Positive, 8.1, [8.3, 8.5, 8.7, 8.9, 9.1]),
-            ]),
-            node("M2", Misi, None, "Mewujudkan perekonomian daerah yang tangguh, hijau dan berdaya saing", vec![]),
-            node("T2", Tujuan, Some("M2"), "Meningkatkan pertumbuhan ekonomi yang inklusif", vec![
-                iku("IKT2", "Laju Pertumbuhan Ekonomi", "%", Positive, 5.0, [5.2, 5.4, 5.6, 5.8, 6.0]),
-            ]),
-            node("S3", Sasaran, Some("T2"), "Meningkatnya investasi dan kemudahan berusaha", vec![
-                iku("IKS3", "Indeks Kemudahan Berusaha", "indeks", Positive, 3.2, [3.4, 3.5, 3.6, 3.7, 3.8]),
-            ]),
-            node("S4", Sasaran, Some("T2"), "Meningkatnya daya saing tenaga kerja dan industri", vec![
-                iku("IKS4", "Tingkat Pengangguran Terbuka", "%", Negative, 5.6, [5.4, 5.2, 5.0, 4.8, 4.6]),
-            ]),
-            node("M3", Misi, None, "Mewujudkan tata kelola pemerintahan yang baik dan pelayanan publik yang prima", vec![]),
-            node("T3", Tujuan, Some("M3"), "Meningkatkan kualitas pelayanan publik dan infrastruktur", vec![
-                iku("IKT3", "Indeks Pelayanan Publik", "indeks", Positive, 3.6, [3.7, 3.8, 3.9, 4.0, 4.1]),
-            ]),
-            node("S5", Sasaran, Some("T3"), "Meningkatnya kepuasan masyarakat terhadap pelayanan publik", vec![
-                iku("IKS5", "Indeks Kepuasan Masyarakat", "indeks", Positive, 80.0, [81.0, 82.0, 83.0, 84.0, 85.0]),
-            ]),
-            node("S6", Sasaran, Some("T3"), "Meningkatnya kualitas infrastruktur wilayah", vec![
-                iku("IKS6", "Persentase Jalan Kabupaten dalam Kondisi Mantap", "%", Positive, 68.0, [70.0, 72.0, 74.0, 76.0, 78.0]),
-            ]),
-            node("S7", Sasaran, Some("T1"), "Menurunnya angka kemiskinan", vec![
-                iku("IKS7", "Persentase Penduduk Miskin", "%", Negative, 9.8, [9.4, 9.0, 8.6, 8.2, 7.8]),
-            ]),
+            node(
+                "M1",
+                Misi,
+                None,
+                "Meningkatkan kualitas sumber daya manusia yang sehat, cerdas dan berkarakter",
+                vec![],
+            ),
+            node(
+                "T1",
+                Tujuan,
+                Some("M1"),
+                "Meningkatkan kualitas hidup masyarakat",
+                vec![iku(
+                    "IKT1",
+                    "Indeks Pembangunan Manusia",
+                    "poin",
+                    Positive,
+                    70.1,
+                    [70.6, 71.1, 71.6, 72.1, 72.6],
+                )],
+            ),
+            node(
+                "S1",
+                Sasaran,
+                Some("T1"),
+                "Meningkatnya derajat kesehatan masyarakat",
+                vec![iku(
+                    "IKS1",
+                    "Usia Harapan Hidup",
+                    "tahun",
+                    Positive,
+                    72.4,
+                    [72.6, 72.8, 73.0, 73.2, 73.4],
+                )],
+            ),
+            node(
+                "S2",
+                Sasaran,
+                Some("T1"),
+                "Meningkatnya kualitas dan pemerataan pendidikan",
+                vec![iku(
+                    "IKS2",
+                    "Rata-rata Lama Sekolah",
+                    "tahun",
+                    Positive,
+                    8.1,
+                    [8.3, 8.5, 8.7, 8.9, 9.1],
+                )],
+            ),
+            node(
+                "M2",
+                Misi,
+                None,
+                "Mewujudkan perekonomian daerah yang tangguh, hijau dan berdaya saing",
+                vec![],
+            ),
+            node(
+                "T2",
+                Tujuan,
+                Some("M2"),
+                "Meningkatkan pertumbuhan ekonomi yang inklusif",
+                vec![iku(
+                    "IKT2",
+                    "Laju Pertumbuhan Ekonomi",
+                    "%",
+                    Positive,
+                    5.0,
+                    [5.2, 5.4, 5.6, 5.8, 6.0],
+                )],
+            ),
+            node(
+                "S3",
+                Sasaran,
+                Some("T2"),
+                "Meningkatnya investasi dan kemudahan berusaha",
+                vec![iku(
+                    "IKS3",
+                    "Indeks Kemudahan Berusaha",
+                    "indeks",
+                    Positive,
+                    3.2,
+                    [3.4, 3.5, 3.6, 3.7, 3.8],
+                )],
+            ),
+            node(
+                "S4",
+                Sasaran,
+                Some("T2"),
+                "Meningkatnya daya saing tenaga kerja dan industri",
+                vec![iku(
+                    "IKS4",
+                    "Tingkat Pengangguran Terbuka",
+                    "%",
+                    Negative,
+                    5.6,
+                    [5.4, 5.2, 5.0, 4.8, 4.6],
+                )],
+            ),
+            node(
+                "M3",
+                Misi,
+                None,
+                "Mewujudkan tata kelola pemerintahan yang baik dan pelayanan publik yang prima",
+                vec![],
+            ),
+            node(
+                "T3",
+                Tujuan,
+                Some("M3"),
+                "Meningkatkan kualitas pelayanan publik dan infrastruktur",
+                vec![iku(
+                    "IKT3",
+                    "Indeks Pelayanan Publik",
+                    "indeks",
+                    Positive,
+                    3.6,
+                    [3.7, 3.8, 3.9, 4.0, 4.1],
+                )],
+            ),
+            node(
+                "S5",
+                Sasaran,
+                Some("T3"),
+                "Meningkatnya kepuasan masyarakat terhadap pelayanan publik",
+                vec![iku(
+                    "IKS5",
+                    "Indeks Kepuasan Masyarakat",
+                    "indeks",
+                    Positive,
+                    80.0,
+                    [81.0, 82.0, 83.0, 84.0, 85.0],
+                )],
+            ),
+            node(
+                "S6",
+                Sasaran,
+                Some("T3"),
+                "Meningkatnya kualitas infrastruktur wilayah",
+                vec![iku(
+                    "IKS6",
+                    "Persentase Jalan Kabupaten dalam Kondisi Mantap",
+                    "%",
+                    Positive,
+                    68.0,
+                    [70.0, 72.0, 74.0, 76.0, 78.0],
+                )],
+            ),
+            node(
+                "S7",
+                Sasaran,
+                Some("T1"),
+                "Menurunnya angka kemiskinan",
+                vec![iku(
+                    "IKS7",
+                    "Persentase Penduduk Miskin",
+                    "%",
+                    Negative,
+                    9.8,
+                    [9.4, 9.0, 8.6, 8.2, 7.8],
+                )],
+            ),
         ],
     }
     .validate()
@@ -159,7 +303,11 @@ pub async fn load(store: &Store, seed_org: i64) -> Result<bool> {
     }
     let p = store.save_pemda("bappeda", None, &demo_pemda()).await?;
     let orgs = synthetic_orgs();
-    let prepared: Vec<(Vec<BulkRealisation>, &Organisation, &pokin_synth::SyntheticOrg)> = orgs
+    let prepared: Vec<(
+        Vec<BulkRealisation>,
+        &Organisation,
+        &pokin_synth::SyntheticOrg,
+    )> = orgs
         .iter()
         .map(|(o, s)| {
             let r = s
@@ -231,7 +379,13 @@ pub async fn load(store: &Store, seed_org: i64) -> Result<bool> {
         .propose_link(
             "perencana",
             p,
-            &link(seed_org, "S5", Some(seed_objective("SS5")), PengampuUtama, Opd),
+            &link(
+                seed_org,
+                "S5",
+                Some(seed_objective("SS5")),
+                PengampuUtama,
+                Opd,
+            ),
         )
         .await?;
     // Waiting for Dinas Kesehatan: proposed by Bappeda.
@@ -267,7 +421,14 @@ pub async fn load(store: &Store, seed_org: i64) -> Result<bool> {
         )
         .await?;
     store
-        .decide_crosscut("perencana", p, cc, LinkAction::Terima, Some(&head_objective(org(3), 0)), None)
+        .decide_crosscut(
+            "perencana",
+            p,
+            cc,
+            LinkAction::Terima,
+            Some(&head_objective(org(3), 0)),
+            None,
+        )
         .await?;
     // Review notes: one open on the demo agency, one resolved on the RPJMD.
     let kepala = pokin_domain::UnitKey::parse("kepala-dinas").expect("key");

@@ -203,7 +203,11 @@ fn capaian_json(c: &Capaian, bands: &PredicateBands, ceiling: Ceiling) -> Value 
     })
 }
 
-pub(crate) fn realisation_text(r: &Realisation, satuan: Option<&str>, decimals: Option<u8>) -> String {
+pub(crate) fn realisation_text(
+    r: &Realisation,
+    satuan: Option<&str>,
+    decimals: Option<u8>,
+) -> String {
     match r {
         Realisation::Number(n) => format::target(&TargetValue::Number(*n), satuan, decimals),
         Realisation::Qualitative(q) => q.clone(),

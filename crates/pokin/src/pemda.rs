@@ -29,7 +29,10 @@ pub async fn pemda_id(store: &Store, name: &str) -> Result<i64> {
                 "belum ada pemda di basis data ini. Muat demo dengan `pokin demo` atau simpan \
                  pohon kinerja pemda lebih dahulu."
             ),
-            _ => bail!("ada beberapa pemda; sebutkan salah satu dengan --pemda NAMA: {}", names()),
+            _ => bail!(
+                "ada beberapa pemda; sebutkan salah satu dengan --pemda NAMA: {}",
+                names()
+            ),
         };
     }
     all.iter()
@@ -64,8 +67,15 @@ pub async fn cakupan(store: &Store, pemda: &str, tahun: i32, fmt: ParseFormat) -
         }
         ParseFormat::Text => {
             let mut out = String::new();
-            writeln!(out, "Cakupan cascading {} — RPJMD {}–{}", o.pemda.name, o.pemda.rpjmd.start, o.pemda.rpjmd.end)?;
-            writeln!(out, "\nPersen cascading per perangkat daerah (sasaran Kepala yang tertaut ke RPJMD):")?;
+            writeln!(
+                out,
+                "Cakupan cascading {} — RPJMD {}–{}",
+                o.pemda.name, o.pemda.rpjmd.start, o.pemda.rpjmd.end
+            )?;
+            writeln!(
+                out,
+                "\nPersen cascading per perangkat daerah (sasaran Kepala yang tertaut ke RPJMD):"
+            )?;
             for (i, c) in o.coverage.orgs.iter().enumerate() {
                 writeln!(
                     out,
@@ -80,21 +90,33 @@ pub async fn cakupan(store: &Store, pemda: &str, tahun: i32, fmt: ParseFormat) -
                     c.broken
                 )?;
             }
-            writeln!(out, "\nSasaran daerah tanpa perangkat daerah: {}", o.coverage.uncovered.len())?;
+            writeln!(
+                out,
+                "\nSasaran daerah tanpa perangkat daerah: {}",
+                o.coverage.uncovered.len()
+            )?;
             for c in &o.coverage.uncovered {
                 writeln!(out, "  {c} {}", node_statement(c))?;
             }
             writeln!(out, "\nTautan menunggu jawaban: {}", waiting.len())?;
             for l in &waiting {
                 let days = (chrono::Utc::now() - l.proposed_at).num_days();
-                let late = if days > STALE_DAYS { " — TERLAMBAT" } else { "" };
+                let late = if days > STALE_DAYS {
+                    " — TERLAMBAT"
+                } else {
+                    ""
+                };
                 writeln!(
                     out,
                     "  #{} {} → {} (diusulkan oleh {}, {days} hari){late}",
                     l.id,
                     o.org_name(l.org_id),
                     l.target.node,
-                    if l.proposed_by == pokin_domain::pemda::LinkSide::Pemda { "Bappeda" } else { "perangkat daerah" },
+                    if l.proposed_by == pokin_domain::pemda::LinkSide::Pemda {
+                        "Bappeda"
+                    } else {
+                        "perangkat daerah"
+                    },
                 )?;
             }
             print!("{out}");
@@ -117,7 +139,9 @@ pub async fn capaian(store: &Store, pemda: &str, tahun: i32, fmt: ParseFormat) -
             let mut out = String::new();
             writeln!(out, "Capaian {} — Tahun {tahun}", o.pemda.name)?;
             for c in &o.capaian {
-                let Some((node, i)) = o.pemda.indicator(&c.code) else { continue };
+                let Some((node, i)) = o.pemda.indicator(&c.code) else {
+                    continue;
+                };
                 let how = match &c.source {
                     PemdaSource::Realisasi { realisasi, .. } => format!(
                         "realisasi Bappeda {}",

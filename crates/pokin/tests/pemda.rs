@@ -20,11 +20,25 @@ fn demo_kabupaten_coverage_and_capaian() {
         assert_eq!(opd.len(), 5, "five perangkat daerah");
         // Ranked by persen_cascading, highest first; the demo agency has 3 of its 5 head
         // objectives linked (SS1, SS2, SS3).
-        let ranked: Vec<f64> = opd.iter().map(|o| o["persen_cascading"].as_f64().unwrap()).collect();
+        let ranked: Vec<f64> = opd
+            .iter()
+            .map(|o| o["persen_cascading"].as_f64().unwrap())
+            .collect();
         assert!(ranked.windows(2).all(|w| w[0] >= w[1]), "{ranked:?}");
-        let seed = opd.iter().find(|o| o["nama"].as_str().unwrap().starts_with("Dinas Penanaman Modal")).unwrap();
+        let seed = opd
+            .iter()
+            .find(|o| {
+                o["nama"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Dinas Penanaman Modal")
+            })
+            .unwrap();
         assert_eq!(seed["persen_cascading"].as_f64().unwrap(), 60.0);
-        assert_eq!(seed["tanpa_tautan"], serde_json::json!(["kepala-dinas SS4", "kepala-dinas SS5"]));
+        assert_eq!(
+            seed["tanpa_tautan"],
+            serde_json::json!(["kepala-dinas SS4", "kepala-dinas SS5"])
+        );
         assert_eq!(c["sasaran_tanpa_opd"][0]["kode"], "S5");
         assert_eq!(c["tautan_menunggu"].as_array().unwrap().len(), 2);
 
@@ -41,7 +55,11 @@ fn demo_kabupaten_coverage_and_capaian() {
         assert_eq!(tpt["sumber"], "tautan");
         let links = tpt["tautan"].as_array().unwrap();
         assert_eq!(links.len(), 2);
-        let mean = links.iter().map(|l| l["capaian"].as_f64().unwrap().min(120.0)).sum::<f64>() / 2.0;
+        let mean = links
+            .iter()
+            .map(|l| l["capaian"].as_f64().unwrap().min(120.0))
+            .sum::<f64>()
+            / 2.0;
         assert!((tpt["capaian"].as_f64().unwrap() - mean).abs() < 1e-9);
         // Nothing realises S5 yet: null, not 0.
         assert!(by("IKS5")["capaian"].is_null());
@@ -49,13 +67,19 @@ fn demo_kabupaten_coverage_and_capaian() {
 
         // The seed agency is intact.
         let text = env.ok(&["capaian", "--pemda", "--tahun", "2025"]);
-        assert!(text.contains("IKT1 Indeks Pembangunan Manusia [Tujuan T1]: 100,31% (Sangat Tinggi)"), "{text}");
+        assert!(
+            text.contains("IKT1 Indeks Pembangunan Manusia [Tujuan T1]: 100,31% (Sangat Tinggi)"),
+            "{text}"
+        );
 
         // Bad input: a pemda that does not exist.
         let out = env.pokin(&["cakupan", "--pemda", "Pemkab Entah", "--tahun", "2025"]);
         assert!(!out.status.success());
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("pemda 'Pemkab Entah' tidak ditemukan"), "{err}");
+        assert!(
+            err.contains("pemda 'Pemkab Entah' tidak ditemukan"),
+            "{err}"
+        );
     }
 }
 

@@ -123,7 +123,8 @@ const LINK_DECIDE: &str = "pihak yang tidak mengusulkan: perencana organisasi ya
      untuk usulan Bappeda; bappeda pemda itu untuk usulan perangkat daerah; admin";
 const TOKEN_PEMDA_READ: &str = "token API; bappeda, kepala daerah dan inspektorat pemda itu; admin";
 const TOKEN_PEMDA_EDIT: &str = "token API; bappeda pemda itu; admin";
-const TOKEN_LINK_DECIDE: &str = "token API; pihak yang tidak mengusulkan tautan (lihat halaman); admin";
+const TOKEN_LINK_DECIDE: &str =
+    "token API; pihak yang tidak mengusulkan tautan (lihat halaman); admin";
 const WORKBOOK: &str = "perencana (sel target) dan operator (sel realisasi), dalam lingkupnya; admin; \
      pratinjau hanya dari sesi yang mengunggahnya";
 // (end of Realisation workflow)

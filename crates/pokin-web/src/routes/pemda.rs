@@ -169,7 +169,12 @@ fn year_of(q: &YearQuery, o_start: i32, o_end: i32) -> Result<i32, Error> {
     Ok(y)
 }
 
-async fn overview(state: &AppState, user: &User, pemda_id: i64, q: &YearQuery) -> Result<PemdaOverview, Error> {
+async fn overview(
+    state: &AppState,
+    user: &User,
+    pemda_id: i64,
+    q: &YearQuery,
+) -> Result<PemdaOverview, Error> {
     can(user, Action::ReadPemda, Target::Pemda(pemda_id))?;
     let p = state.store.load_pemda(pemda_id).await?;
     let year = year_of(q, p.rpjmd.start, p.rpjmd.end)?;
@@ -209,7 +214,12 @@ fn parse_code(name: &str, s: &str) -> Result<Code, Error> {
     Code::parse(s).map_err(|e| field(name, e.0))
 }
 
-async fn propose(state: &AppState, user: &User, pemda_id: i64, f: &ProposeForm) -> Result<i64, Error> {
+async fn propose(
+    state: &AppState,
+    user: &User,
+    pemda_id: i64,
+    f: &ProposeForm,
+) -> Result<i64, Error> {
     can(user, Action::EditPemda, Target::Pemda(pemda_id))?;
     let org_id: i64 = f
         .organisasi
@@ -228,7 +238,8 @@ async fn propose(state: &AppState, user: &User, pemda_id: i64, f: &ProposeForm) 
     };
     let weight = match f.bobot.trim() {
         "" => 1.0,
-        s => format::parse_number(s).ok_or_else(|| field("bobot", format!("bobot '{s}' bukan angka")))?,
+        s => format::parse_number(s)
+            .ok_or_else(|| field("bobot", format!("bobot '{s}' bukan angka")))?,
     };
     let link = NewLink {
         org_id,
@@ -238,7 +249,10 @@ async fn propose(state: &AppState, user: &User, pemda_id: i64, f: &ProposeForm) 
         weight,
         side: LinkSide::Pemda,
     };
-    Ok(state.store.propose_link(&user.username, pemda_id, &link).await?)
+    Ok(state
+        .store
+        .propose_link(&user.username, pemda_id, &link)
+        .await?)
 }
 
 /// An answer to a link, as the form and the API send it.
@@ -256,13 +270,22 @@ pub struct DecideForm {
 
 fn parse_source(s: &str) -> Result<Option<OpdSource>, Error> {
     let parts: Vec<&str> = s.split_whitespace().collect();
-    let bad = || field("sasaran_opd", "pilih sasaran organisasi Anda (unit dan kode sasaran)");
+    let bad = || {
+        field(
+            "sasaran_opd",
+            "pilih sasaran organisasi Anda (unit dan kode sasaran)",
+        )
+    };
     match parts.as_slice() {
         [] => Ok(None),
         [u, o] | [u, o, _] => Ok(Some(OpdSource {
             unit: UnitKey::parse(u).map_err(|_| bad())?,
             objective: Code::parse(o).map_err(|_| bad())?,
-            indicator: parts.get(2).map(|i| Code::parse(i)).transpose().map_err(|_| bad())?,
+            indicator: parts
+                .get(2)
+                .map(|i| Code::parse(i))
+                .transpose()
+                .map_err(|_| bad())?,
         })),
         _ => Err(bad()),
     }
@@ -278,7 +301,11 @@ async fn decide(
 ) -> Result<pokin_domain::pemda::CascadeLink, Error> {
     let action = match LinkAction::from_str_opt(action) {
         Some(a @ (LinkAction::Terima | LinkAction::Tolak)) => a,
-        _ => return Err(Error::not_found("Langkah tautan itu tidak ada (terima atau tolak).")),
+        _ => {
+            return Err(Error::not_found(
+                "Langkah tautan itu tidak ada (terima atau tolak).",
+            ));
+        }
     };
     let link = state
         .store
@@ -300,7 +327,14 @@ async fn decide(
     let reason = Some(f.alasan.as_str());
     Ok(state
         .store
-        .decide_link(&user.username, pemda_id, link_id, action, source.as_ref(), reason)
+        .decide_link(
+            &user.username,
+            pemda_id,
+            link_id,
+            action,
+            source.as_ref(),
+            reason,
+        )
         .await?)
 }
 
@@ -399,17 +433,28 @@ fn link_rows(o: &PemdaOverview, user: &User, only_org: Option<i64>) -> Vec<LinkR
                 Some(i) => format!("{} · {i}", l.target.node),
                 None => l.target.node.to_string(),
             };
-            let statement = o.pemda.node(&l.target.node).map(|n| n.statement.clone()).unwrap_or_default();
+            let statement = o
+                .pemda
+                .node(&l.target.node)
+                .map(|n| n.statement.clone())
+                .unwrap_or_default();
             LinkRow {
                 id: l.id,
                 org: o.org_name(l.org_id),
                 target: format!("{target} {statement}"),
-                source: l.source.as_ref().map_or_else(|| "belum disebut".into(), OpdSource::label),
+                source: l
+                    .source
+                    .as_ref()
+                    .map_or_else(|| "belum disebut".into(), OpdSource::label),
                 role: l.role.label(),
                 status: l.status.as_str(),
                 status_label: l.status.label(),
                 reason: l.reason.clone().unwrap_or_default(),
-                by: if l.proposed_by == LinkSide::Pemda { "Bappeda" } else { "perangkat daerah" },
+                by: if l.proposed_by == LinkSide::Pemda {
+                    "Bappeda"
+                } else {
+                    "perangkat daerah"
+                },
                 broken: l.broken(&o.pemda, o.member(l.org_id)),
                 can_decide: l.status == LinkStatus::Diusulkan
                     && can(
@@ -427,7 +472,12 @@ fn link_rows(o: &PemdaOverview, user: &User, only_org: Option<i64>) -> Vec<LinkR
         .collect()
 }
 
-fn pemda_page(current: &CurrentUser, o: &PemdaOverview, notice: Option<&'static str>, error: Option<String>) -> PemdaPage {
+fn pemda_page(
+    current: &CurrentUser,
+    o: &PemdaOverview,
+    notice: Option<&'static str>,
+    error: Option<String>,
+) -> PemdaPage {
     let bands = PredicateBands::default();
     let iku = o
         .capaian
@@ -470,11 +520,18 @@ fn pemda_page(current: &CurrentUser, o: &PemdaOverview, notice: Option<&'static 
                         s
                     }
                 },
-                numeric: c.capaian.numeric(Ceiling::DEFAULT).map_or_else(String::new, |v| format!("{v}")),
+                numeric: c
+                    .capaian
+                    .numeric(Ceiling::DEFAULT)
+                    .map_or_else(String::new, |v| format!("{v}")),
             })
         })
         .collect();
-    let org_names: Vec<(i64, String)> = o.members.iter().map(|(id, org)| (*id, org.name.clone())).collect();
+    let org_names: Vec<(i64, String)> = o
+        .members
+        .iter()
+        .map(|(id, org)| (*id, org.name.clone()))
+        .collect();
     let matrix = o
         .pemda
         .indicators()
@@ -491,7 +548,15 @@ fn pemda_page(current: &CurrentUser, o: &PemdaOverview, notice: Option<&'static 
         .coverage
         .uncovered
         .iter()
-        .map(|c| (c.to_string(), o.pemda.node(c).map(|n| n.statement.clone()).unwrap_or_default()))
+        .map(|c| {
+            (
+                c.to_string(),
+                o.pemda
+                    .node(c)
+                    .map(|n| n.statement.clone())
+                    .unwrap_or_default(),
+            )
+        })
         .collect();
     let orgs = o
         .coverage
@@ -503,14 +568,20 @@ fn pemda_page(current: &CurrentUser, o: &PemdaOverview, notice: Option<&'static 
             persen: c
                 .persen_cascading
                 .map_or_else(|| "—".into(), |p| format!("{}%", format::number(p, 2))),
-            bar: c.persen_cascading.map_or(0, |p| p.round().clamp(0.0, 100.0) as u32),
+            bar: c
+                .persen_cascading
+                .map_or(0, |p| p.round().clamp(0.0, 100.0) as u32),
             detail: format!(
                 "{} dari {} sasaran Kepala tertaut · menunggu {} · ditolak {}{}",
                 c.linked,
                 c.head_objectives,
                 c.waiting,
                 c.rejected,
-                if c.broken > 0 { format!(" · rusak {}", c.broken) } else { String::new() }
+                if c.broken > 0 {
+                    format!(" · rusak {}", c.broken)
+                } else {
+                    String::new()
+                }
             ),
         })
         .collect();
@@ -552,7 +623,12 @@ fn pemda_page(current: &CurrentUser, o: &PemdaOverview, notice: Option<&'static 
             .nodes
             .iter()
             .filter(|n| n.level != pokin_domain::pemda::PemdaLevel::Misi)
-            .map(|n| (n.code.to_string(), format!("{} {} — {}", n.level.label(), n.code, n.statement)))
+            .map(|n| {
+                (
+                    n.code.to_string(),
+                    format!("{} {} — {}", n.level.label(), n.code, n.statement),
+                )
+            })
             .collect(),
     }
 }
@@ -566,7 +642,9 @@ pub struct PageQuery {
 
 fn notice(pesan: &str) -> Option<&'static str> {
     match pesan {
-        "diusulkan" => Some("Tautan diusulkan; perangkat daerah yang dituju melihatnya di halaman RPJMD-nya."),
+        "diusulkan" => {
+            Some("Tautan diusulkan; perangkat daerah yang dituju melihatnya di halaman RPJMD-nya.")
+        }
         "diterima" => Some("Tautan diterima."),
         "ditolak" => Some("Tautan ditolak; alasannya tercatat."),
         _ => None,
@@ -608,7 +686,13 @@ pub async fn page(
     Path(pemda_id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, Error> {
-    let o = overview(&state, &current.user, pemda_id, &YearQuery { tahun: q.tahun }).await?;
+    let o = overview(
+        &state,
+        &current.user,
+        pemda_id,
+        &YearQuery { tahun: q.tahun },
+    )
+    .await?;
     render(&pemda_page(&current, &o, notice(&q.pesan), None))
 }
 
@@ -620,7 +704,9 @@ pub async fn propose_page(
     Form(f): Form<ProposeForm>,
 ) -> Result<Response, Error> {
     match propose(&state, &current.user, pemda_id, &f).await {
-        Ok(_) => Ok(Redirect::to(&format!("/pemda/{pemda_id}?pesan=diusulkan#tautan")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/pemda/{pemda_id}?pesan=diusulkan#tautan")).into_response())
+        }
         Err(Error::Unprocessable { message, .. }) => {
             let o = overview(&state, &current.user, pemda_id, &YearQuery::default()).await?;
             let mut r = render(&pemda_page(&current, &o, None, Some(message)))?.into_response();
@@ -644,13 +730,28 @@ pub async fn decide_page(
         None => format!("/organisasi/{}/rpjmd", l.org_id),
     };
     match decide(&state, &current.user, pemda_id, link_id, &action, &f).await {
-        Ok(l) => Ok(Redirect::to(&format!("{}?pesan={}#tautan-{link_id}", back(&l), l.status.as_str())).into_response()),
+        Ok(l) => Ok(Redirect::to(&format!(
+            "{}?pesan={}#tautan-{link_id}",
+            back(&l),
+            l.status.as_str()
+        ))
+        .into_response()),
         Err(Error::Unprocessable { message, .. }) => {
-            let o = state.store.pemda_overview(pemda_id, crate::capaian::today().year() - 1).await;
-            let org_id = o.as_ref().ok().and_then(|o| o.links.iter().find(|l| l.id == link_id).map(|l| l.org_id));
+            let o = state
+                .store
+                .pemda_overview(pemda_id, crate::capaian::today().year() - 1)
+                .await;
+            let org_id = o
+                .as_ref()
+                .ok()
+                .and_then(|o| o.links.iter().find(|l| l.id == link_id).map(|l| l.org_id));
             let mut r = match (current.user.pemda_id, org_id, o) {
-                (None, Some(org), Ok(o)) => render(&rpjmd_page(&current, &o, org, None, Some(message)))?.into_response(),
-                (_, _, Ok(o)) => render(&pemda_page(&current, &o, None, Some(message)))?.into_response(),
+                (None, Some(org), Ok(o)) => {
+                    render(&rpjmd_page(&current, &o, org, None, Some(message)))?.into_response()
+                }
+                (_, _, Ok(o)) => {
+                    render(&pemda_page(&current, &o, None, Some(message)))?.into_response()
+                }
                 (_, _, Err(e)) => return Err(e.into()),
             };
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -675,7 +776,13 @@ struct RpjmdPage {
     notes: Vec<NoteRow>,
 }
 
-fn rpjmd_page(current: &CurrentUser, o: &PemdaOverview, org_id: i64, notice: Option<&'static str>, error: Option<String>) -> RpjmdPage {
+fn rpjmd_page(
+    current: &CurrentUser,
+    o: &PemdaOverview,
+    org_id: i64,
+    notice: Option<&'static str>,
+    error: Option<String>,
+) -> RpjmdPage {
     let org = o.member(org_id);
     RpjmdPage {
         layout: Layout::for_user(current, "Tautan RPJMD", "organisasi"),
@@ -692,7 +799,10 @@ fn rpjmd_page(current: &CurrentUser, o: &PemdaOverview, org_id: i64, notice: Opt
                     .iter()
                     .flat_map(|u| {
                         u.objectives.iter().map(move |ob| {
-                            (format!("{} {}", u.key, ob.code), format!("{} · {} {}", u.name, ob.code, ob.statement))
+                            (
+                                format!("{} {}", u.key, ob.code),
+                                format!("{} · {} {}", u.name, ob.code, ob.statement),
+                            )
                         })
                     })
                     .collect()
@@ -703,7 +813,11 @@ fn rpjmd_page(current: &CurrentUser, o: &PemdaOverview, org_id: i64, notice: Opt
             .iter()
             .filter(|n| n.org_id == Some(org_id))
             .map(|n| NoteRow {
-                on: format!("{} {}", n.unit.as_ref().map(UnitKey::as_str).unwrap_or(""), n.code),
+                on: format!(
+                    "{} {}",
+                    n.unit.as_ref().map(UnitKey::as_str).unwrap_or(""),
+                    n.code
+                ),
                 body: n.body.clone(),
                 author: format!("{} · {}", n.author, format::date(n.created_at.date_naive())),
                 open: n.open,
@@ -799,7 +913,11 @@ pub async fn api_decide(
 ) -> Result<Json<Value>, ApiError> {
     let f = json_body(b)?;
     let l = decide(&state, &user, pemda_id, link_id, &action, &f).await?;
-    let o = state.store.pemda_overview(pemda_id, crate::capaian::today().year() - 1).await.map_err(Error::from)?;
+    let o = state
+        .store
+        .pemda_overview(pemda_id, crate::capaian::today().year() - 1)
+        .await
+        .map_err(Error::from)?;
     Ok(Json(link_json(&o, &l)))
 }
 

@@ -18,6 +18,10 @@ pub struct TestApp {
     pub store: Store,
     pub org: i64,
     pub other_org: i64,
+    /// The pemda `org` belongs to (`other_org` does not), with the accounts `bappeda` and
+    /// `bupati`, and one link Bappeda proposed to `org` (waiting).
+    pub pemda: i64,
+    pub link: i64,
     pub _dir: tempfile::TempDir,
     /// Drops the test's PostgreSQL schema when the app is dropped (declared last: dropped last).
     pub _schema: Option<PgSchema>,
@@ -153,14 +157,104 @@ pub async fn setup_on(url: &str, dir: tempfile::TempDir) -> TestApp {
             .await
             .expect("user");
     }
+    let (pemda, link) = add_pemda(&store, org_id).await;
     TestApp {
         app: app(AppState::new(store.clone(), Config::default())),
         store,
         org: org_id,
         other_org: other,
+        pemda,
+        link,
         _dir: dir,
         _schema: None,
     }
+}
+
+/// A pemda (its texts hold a script payload) with `org` as its member, the pemda accounts and
+/// one waiting link proposed by Bappeda to `org`.
+async fn add_pemda(store: &Store, org: i64) -> (i64, i64) {
+    use pokin_domain::pemda::{
+        LinkRole, LinkSide, PemdaDraft, PemdaLevel, PemdaNode, PemdaTarget, RegionKind,
+    };
+    let payload = "<script>alert(2)</script>";
+    let code = |c: &str| Code::parse(c).expect("code");
+    let node = |c: &str, level, parent: Option<&str>, ind: Option<&str>| PemdaNode {
+        code: code(c),
+        level,
+        statement: format!("Pernyataan {c} {payload}"),
+        parent: parent.map(code),
+        indicators: ind
+            .map(|i| {
+                let mut x = Indicator::new(code(i), format!("Indikator {i} {payload}"));
+                x.targets
+                    .insert(2026, pokin_domain::TargetValue::Number(80.0));
+                vec![x]
+            })
+            .unwrap_or_default(),
+    };
+    let pemda = PemdaDraft {
+        name: format!("Pemkab {payload} Uji"),
+        kind: RegionKind::Kabupaten,
+        rpjmd: pokin_domain::Renstra {
+            start: 2025,
+            end: 2029,
+        },
+        visi: format!("Visi {payload}"),
+        head_name: None,
+        demo: false,
+        nodes: vec![
+            node("M1", PemdaLevel::Misi, None, None),
+            node("T1", PemdaLevel::Tujuan, Some("M1"), Some("IKT1")),
+            node("S1", PemdaLevel::Sasaran, Some("T1"), Some("IKD1")),
+        ],
+    }
+    .validate()
+    .expect("pemda");
+    let p = store
+        .save_pemda("tester", None, &pemda)
+        .await
+        .expect("pemda");
+    store
+        .set_pemda_of("tester", org, Some(p))
+        .await
+        .expect("member");
+    for (name, role) in [("bappeda", Role::Bappeda), ("bupati", Role::KepalaDaerah)] {
+        store
+            .create_user(
+                "tester",
+                &NewUser {
+                    username: name.into(),
+                    display_name: format!("Uji {name}"),
+                    role,
+                    org_id: None,
+                    pemda_id: Some(p),
+                    unit: None,
+                    password: PASSWORD.into(),
+                    must_change_password: false,
+                },
+            )
+            .await
+            .expect("user");
+    }
+    let link = store
+        .propose_link(
+            "bappeda",
+            p,
+            &pokin_store::NewLink {
+                org_id: org,
+                target: PemdaTarget {
+                    node: code("S1"),
+                    indicator: None,
+                },
+                source: None,
+                role: LinkRole::PengampuUtama,
+                weight: 1.0,
+                side: LinkSide::Pemda,
+            },
+        )
+        .await
+        .expect("link");
+    (p, link)
 }
 
 pub async fn setup() -> TestApp {
