@@ -321,26 +321,8 @@ async fn load(store: &Store, name: Option<&str>) -> Result<Organisation> {
 
 /// [`load`] with the organisation's id.
 async fn load_with_id(store: &Store, name: Option<&str>) -> Result<(i64, Organisation)> {
-    let orgs = store.organisations().await?;
-    let chosen = match name {
-        Some(n) => orgs.iter().find(|o| o.name == n).with_context(|| {
-            format!(
-                "organisasi '{n}' tidak ditemukan. Yang ada: {}",
-                names(&orgs)
-            )
-        })?,
-        None => match orgs.as_slice() {
-            [only] => only,
-            [] => bail!(
-                "basis data belum berisi organisasi. Impor dengan `pokin import BERKAS` atau muat demo dengan `pokin demo`."
-            ),
-            _ => bail!(
-                "ada beberapa organisasi; pilih dengan --org NAMA. Yang ada: {}",
-                names(&orgs)
-            ),
-        },
-    };
-    Ok((chosen.id, store.load_organisation(chosen.id).await?))
+    let id = org_id(store, name).await?;
+    Ok((id, store.load_organisation(id).await?))
 }
 
 fn names(orgs: &[pokin_store::OrgSummary]) -> String {
@@ -851,13 +833,38 @@ async fn org_id(store: &Store, name: Option<&str>) -> Result<i64> {
             }),
         None => match orgs.as_slice() {
             [only] => Ok(only.id),
-            [] => bail!("belum ada organisasi; impor dulu atau jalankan `pokin serve --demo`"),
-            _ => bail!(
-                "ada beberapa organisasi; pilih dengan --org NAMA. Yang ada: {}",
-                names(&orgs)
+            [] => bail!(
+                "basis data belum berisi organisasi. Impor dengan `pokin import BERKAS` atau muat \
+                 demo dengan `pokin demo`."
             ),
+            _ => match demo_agency_default(store, &orgs).await? {
+                Some(id) => Ok(id),
+                None => bail!(
+                    "ada beberapa organisasi; pilih dengan --org NAMA. Yang ada: {}",
+                    names(&orgs)
+                ),
+            },
         },
     }
+}
+
+/// After `pokin demo`, the database holds the demo agency and the other perangkat daerah of
+/// the demo kabupaten: commands without `--org` mean the demo agency. Only then — as soon as any
+/// other organisation is stored, `--org` is needed again.
+async fn demo_agency_default(
+    store: &Store,
+    orgs: &[pokin_store::OrgSummary],
+) -> Result<Option<i64>> {
+    let demo = yaml::from_yaml(DEMO_YAML).context("data demo bawaan rusak")?;
+    let Some(agency) = orgs.iter().find(|o| o.name == demo.name && o.demo) else {
+        return Ok(None);
+    };
+    let Some(p) = store.pemda_by_name(crate::demo_pemda::DEMO_PEMDA).await? else {
+        return Ok(None);
+    };
+    let members = store.pemda_members(p.id).await?;
+    let all_demo = orgs.iter().all(|o| o.demo && members.contains(&o.id));
+    Ok(all_demo.then_some(agency.id))
 }
 
 // ---------------------------------------------------------------------------------------------
