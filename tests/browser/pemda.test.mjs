@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { forbiddenReason, login, logout, screenshot, setup, submitForm } from "./harness.mjs";
 
 const env = setup();
+const AGENCY = "Dinas Penanaman Modal, Pelayanan Terpadu Satu Pintu, Perindustrian dan Tenaga Kerja";
 
 /** The pemda page's figures: the demo agency's % cascading and IKS4's capaian. */
 async function figures(page) {
@@ -38,9 +39,9 @@ test("bappeda and the OPD planner: propose, reject with a reason, propose again,
     await screenshot(page, "pemda-bappeda");
 
     // 1. Bappeda proposes S4 to the demo agency (as a supporting link).
-    await page.getByLabel("Perangkat daerah").selectOption({ label: /Dinas Penanaman Modal/ });
-    await page.getByLabel("Sasaran daerah").selectOption("S4");
-    await page.getByLabel("Peran").selectOption("pendukung");
+    await page.getByLabel("Perangkat daerah", { exact: true }).selectOption({ label: AGENCY });
+    await page.getByLabel("Sasaran daerah", { exact: true }).selectOption("S4");
+    await page.getByLabel("Peran", { exact: true }).selectOption("pendukung");
     await Promise.all([page.waitForURL(/pesan=diusulkan/), page.getByRole("button", { name: "Usulkan tautan" }).click()]);
     const proposed = s4Link(page, "diusulkan");
     const linkId = await proposed.getAttribute("data-link-id");
@@ -68,9 +69,9 @@ test("bappeda and the OPD planner: propose, reject with a reason, propose again,
     // 3. Bappeda sees the reason and proposes again: the same link waits again.
     await login(page, "bappeda");
     await page.locator(`#tautan-${linkId}[data-status="ditolak"]`, { hasText: "lebih tepat pada S3" }).waitFor();
-    await page.getByLabel("Perangkat daerah").selectOption({ label: /Dinas Penanaman Modal/ });
-    await page.getByLabel("Sasaran daerah").selectOption("S4");
-    await page.getByLabel("Peran").selectOption("pendukung");
+    await page.getByLabel("Perangkat daerah", { exact: true }).selectOption({ label: AGENCY });
+    await page.getByLabel("Sasaran daerah", { exact: true }).selectOption("S4");
+    await page.getByLabel("Peran", { exact: true }).selectOption("pendukung");
     await Promise.all([page.waitForURL(/pesan=diusulkan/), page.getByRole("button", { name: "Usulkan tautan" }).click()]);
     await page.locator(`#tautan-${linkId}[data-status="diusulkan"]`).waitFor();
     await logout(page);

@@ -686,15 +686,13 @@ impl Store {
                 if l.org_id != link.org_id || l.target != link.target {
                     continue;
                 }
-                let same_source =
-                    l.source == link.source || l.source.is_none() || link.source.is_none();
-                if !same_source {
+                // Bappeda may ask an organisation already realising the target for another
+                // objective (no source yet): only the very same link is a duplicate.
+                if l.source != link.source {
                     continue;
                 }
                 match l.status {
-                    LinkStatus::Ditolak if again.is_none() && l.source == link.source => {
-                        again = Some(l)
-                    }
+                    LinkStatus::Ditolak if again.is_none() => again = Some(l),
                     LinkStatus::Ditolak => {}
                     s => {
                         return Err(StoreError::Conflict(format!(
@@ -815,6 +813,23 @@ impl Store {
                     ));
                 };
                 source_must_resolve(s, &org, &org.name)?;
+                let others: Vec<LinkRow> = tx.read().fetch_all(LINKS, params![pemda_id]).await?;
+                for other in others.into_iter().map(link_of) {
+                    let other = other?;
+                    if other.id != old.id
+                        && other.status == LinkStatus::Diterima
+                        && other.org_id == old.org_id
+                        && other.target == old.target
+                        && other.source.as_ref() == Some(s)
+                    {
+                        return Err(StoreError::Conflict(format!(
+                            "sasaran {} sudah tertaut ke sasaran daerah ini (tautan {}); pilih \
+                             sasaran lain atau tolak tautan ini dengan alasannya.",
+                            s.label(),
+                            other.id
+                        )));
+                    }
+                }
                 new.reason = None;
             } else {
                 new.reason = reason.clone();

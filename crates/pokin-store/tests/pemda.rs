@@ -221,18 +221,42 @@ async fn the_link_lifecycle_and_its_refusals() {
         );
         let links = s.links(p).await.unwrap();
         assert_eq!(links, vec![l]);
+        // Bappeda may ask for another objective for the same target; accepting it with the
+        // objective already linked is refused.
+        let second = s.propose_link("bappeda", p, &bappeda).await.unwrap();
+        assert_ne!(second, id);
+        let before = Unchanged::take(&db).await;
+        let e = s
+            .decide_link(
+                "perencana",
+                p,
+                second,
+                LinkAction::Terima,
+                Some(&source("kepala-dinas", "SS1")),
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert!(invalid(e).contains("sudah tertaut"));
+        before.check(&db, "a duplicate acceptance").await;
+        s.decide_link(
+            "perencana",
+            p,
+            second,
+            LinkAction::Tolak,
+            None,
+            Some("sudah tertaut"),
+        )
+        .await
+        .unwrap();
         // Four steps in the audit log, in the OPD's records, chained.
         let steps: Vec<_> = audit_log(s)
             .await
             .into_iter()
-            .filter(|r| r.entity == entity::CASCADE_LINK)
+            .filter(|r| r.entity == entity::CASCADE_LINK && r.entity_id == Some(id))
             .collect();
         assert_eq!(steps.len(), 4, "{}", db.label);
-        assert!(
-            steps
-                .iter()
-                .all(|r| r.org_id == Some(a) && r.entity_id == Some(id))
-        );
+        assert!(steps.iter().all(|r| r.org_id == Some(a)));
         assert_eq!(steps[0].after.as_ref().unwrap()["status"], "diterima");
         assert_eq!(steps[2].after.as_ref().unwrap()["status"], "ditolak");
         assert!(matches!(
@@ -275,7 +299,8 @@ async fn the_link_lifecycle_and_its_refusals() {
         .unwrap();
         let links = s.links(p).await.unwrap();
         let org = s.load_organisation(a).await.unwrap();
-        assert!(links[0].broken(&s.load_pemda(p).await.unwrap(), Some(&org)));
+        let accepted = links.iter().find(|l| l.id == id).unwrap();
+        assert!(accepted.broken(&s.load_pemda(p).await.unwrap(), Some(&org)));
     }
 }
 
