@@ -590,14 +590,17 @@ pub fn share_balance(target: f64, shares: impl IntoIterator<Item = f64>) -> Shar
     }
 }
 
+/// An objective of one organisation: its id and the objective.
+pub type OrgObjective = (i64, OpdSource);
+
 /// Whether adding the support edge `from → to` (objective `from` contributes to `to`) to the
 /// existing edges `edges` (cascade inside organisations and accepted or waiting crosscuts, each
 /// objective named by organisation and source) would close a cycle, or links an objective to
 /// itself.
 pub fn closes_cycle(
-    edges: &[((i64, OpdSource), (i64, OpdSource))],
-    from: &(i64, OpdSource),
-    to: &(i64, OpdSource),
+    edges: &[(OrgObjective, OrgObjective)],
+    from: &OrgObjective,
+    to: &OrgObjective,
 ) -> bool {
     let objective = |(org, s): &(i64, OpdSource)| (*org, s.unit.clone(), s.objective.clone());
     let (from, to) = (objective(from), objective(to));

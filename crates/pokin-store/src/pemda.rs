@@ -427,7 +427,7 @@ impl Store {
             );
             members.push((org_id, org));
         }
-        members.sort_by(|a, b| a.1.name.to_lowercase().cmp(&b.1.name.to_lowercase()));
+        members.sort_by_key(|m| m.1.name.to_lowercase());
         let links = self.links(id).await?;
         let crosscuts = self.crosscuts(id).await?;
         let notes = self.review_notes(id).await?;
@@ -907,7 +907,7 @@ impl Store {
             ));
         }
         if let Some(s) = c.share
-            && !(s.is_finite() && s >= 0.0 && s <= 1e15)
+            && !(s.is_finite() && (0.0..=1e15).contains(&s))
         {
             return Err(StoreError::Invalid(format!(
                 "bagian target {s} tidak sah: isi angka 0 atau lebih."
