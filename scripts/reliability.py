@@ -524,6 +524,10 @@ class Upload:
     sha256: str
 
 
+#: The demo agency's name (data/demo/dpmptsp-naker.yaml).
+DEMO_AGENCY = "Dinas Penanaman Modal, Pelayanan Terpadu Satu Pintu, Perindustrian dan Tenaga Kerja"
+
+
 def crash_backend(backend: Backend, args) -> tuple[str, bool]:
     rng = random.Random(args.seed)
     actor = "uji-crash"
@@ -535,7 +539,9 @@ def crash_backend(backend: Backend, args) -> tuple[str, bool]:
     server.start()
     client = Client(server.port)
     orgs = api_json(client, "GET", "/api/v1/organisations", token)
-    org_id = orgs[0]["id"]
+    # `pokin demo` loads the demo agency inside its demo kabupaten: write to the agency (its
+    # Renstra runs to 2029; the kabupaten's synthetic organisations' end earlier).
+    org_id = next((o["id"] for o in orgs if o["name"] == DEMO_AGENCY), orgs[0]["id"])
     raw = []
     for year in (2027, 2028):
         raw += find_writable_keys(client, token, org_id, year, args.threads * 24 - len(raw))

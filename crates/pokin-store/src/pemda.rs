@@ -366,6 +366,32 @@ fn source_must_resolve(source: &OpdSource, org: &Organisation, org_name: &str) -
     }
 }
 
+/// Writes every changeable column of `link`'s row.
+async fn update_link(tx: &mut WriteTx, link: &CascadeLink) -> Result<()> {
+    let src = link.source.as_ref();
+    tx.execute(
+        UPDATE_LINK,
+        params![
+            link.org_id,
+            link.id,
+            src.map(|s| s.unit.to_string()),
+            src.map(|s| s.objective.to_string()),
+            src.and_then(|s| s.indicator.as_ref().map(Code::to_string)),
+            link.role.as_str(),
+            link.weight,
+            link.status.as_str(),
+            link.reason.clone(),
+            link.proposed_by.as_str(),
+            link.proposer.clone(),
+            link.proposed_at,
+            link.decided_by.clone(),
+            link.decided_at,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
 fn weight_ok(w: f64) -> Result<()> {
     if w.is_finite() && w > 0.0 && w <= 1e6 {
         Ok(())
@@ -708,27 +734,20 @@ impl Store {
                 Some(old) => {
                     link_step(Some(old.status), LinkAction::Usulkan, None)
                         .map_err(StoreError::Invalid)?;
-                    let src = link.source.as_ref();
-                    tx.execute(
-                        UPDATE_LINK,
-                        params![
-                            link.org_id,
-                            old.id,
-                            src.map(|s| s.unit.to_string()),
-                            src.map(|s| s.objective.to_string()),
-                            src.and_then(|s| s.indicator.as_ref().map(Code::to_string)),
-                            link.role.as_str(),
-                            link.weight,
-                            LinkStatus::Diusulkan.as_str(),
-                            Option::<String>::None,
-                            link.side.as_str(),
-                            actor.trim(),
-                            at,
-                            Option::<String>::None,
-                            Option::<DateTime<Utc>>::None,
-                        ],
-                    )
-                    .await?;
+                    let proposed = CascadeLink {
+                        source: link.source.clone(),
+                        role: link.role,
+                        weight: link.weight,
+                        status: LinkStatus::Diusulkan,
+                        reason: None,
+                        proposed_by: link.side,
+                        proposer: actor.trim().to_owned(),
+                        proposed_at: at,
+                        decided_by: None,
+                        decided_at: None,
+                        ..old.clone()
+                    };
+                    update_link(tx, &proposed).await?;
                     (old.id, Some(to_json(&old)?), AuditAction::Update)
                 }
                 None => {
@@ -837,27 +856,7 @@ impl Store {
             new.status = status;
             new.decided_by = Some(actor.trim().to_owned());
             new.decided_at = Some(now());
-            let src = new.source.as_ref();
-            tx.execute(
-                UPDATE_LINK,
-                params![
-                    new.org_id,
-                    new.id,
-                    src.map(|s| s.unit.to_string()),
-                    src.map(|s| s.objective.to_string()),
-                    src.and_then(|s| s.indicator.as_ref().map(Code::to_string)),
-                    new.role.as_str(),
-                    new.weight,
-                    new.status.as_str(),
-                    new.reason.clone(),
-                    new.proposed_by.as_str(),
-                    new.proposer.clone(),
-                    new.proposed_at,
-                    new.decided_by.clone(),
-                    new.decided_at,
-                ],
-            )
-            .await?;
+            update_link(tx, &new).await?;
             tx.touch_pemda(pemda_id);
             let audit = Audit::row(
                 new.org_id,
