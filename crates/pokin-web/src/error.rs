@@ -254,6 +254,15 @@ pub async fn localise_rejections(
     out
 }
 
+/// The value of an API request's JSON body, or its rejection in Indonesian
+/// ([`json_rejection`]): handlers take `Result<Json<T>, JsonRejection>` and call this.
+pub(crate) fn json_body<T>(
+    b: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, ApiError> {
+    b.map(|axum::Json(t)| t)
+        .map_err(|e| ApiError(json_rejection(&e)))
+}
+
 /// A JSON body that could not be read, in Indonesian (axum's own text is English and names
 /// Rust types). Too large is 413; everything else is 422 with what to do.
 pub fn json_rejection(e: &axum::extract::rejection::JsonRejection) -> Error {

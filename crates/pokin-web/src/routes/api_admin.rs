@@ -5,6 +5,7 @@
 //! so the permission checks, messages and audit records are the same as the pages'.
 
 use crate::auth::{ApiUser, CurrentUser};
+use crate::error::json_body;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::permission::{Action, Target, can};
 use crate::routes::api_edit::Created;
@@ -21,11 +22,6 @@ use pokin_import::Format;
 use pokin_store::{NewUser, User, UserUpdate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    b.map(|Json(t)| t)
-        .map_err(|e| ApiError(crate::error::json_rejection(&e)))
-}
 
 fn admin(user: &User) -> Result<(), ApiError> {
     can(user, Action::ManageUsers, Target::System).map_err(|d| ApiError(d.into()))
@@ -381,7 +377,7 @@ pub async fn create_user(
     b: Result<Json<NewUserBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     admin(&user)?;
-    let b = body(b)?;
+    let b = json_body(b)?;
     let f = form(b.username, b.display_name, b.role, b.org_id, b.unit);
     let (role, org_id, unit) = users::parse_scope(&f).map_err(field_errors)?;
     let (password, generated) = password_or_generated(b.password)?;
@@ -427,7 +423,7 @@ pub async fn update_user(
 ) -> Result<Json<UserItem>, ApiError> {
     admin(&user)?;
     let target = users::user_or_404(&state, id).await?;
-    let b = body(b)?;
+    let b = json_body(b)?;
     let f = form(
         target.username.clone(),
         b.display_name,
@@ -472,7 +468,7 @@ pub async fn set_password(
 ) -> Result<Json<PasswordSet>, ApiError> {
     admin(&user)?;
     users::user_or_404(&state, id).await?;
-    let b = body(b)?;
+    let b = json_body(b)?;
     let (password, generated) = password_or_generated(b.password)?;
     state
         .store
@@ -559,7 +555,7 @@ pub async fn create_token(
 ) -> Result<Response, ApiError> {
     admin(&user)?;
     users::user_or_404(&state, id).await?;
-    let b = body(b)?;
+    let b = json_body(b)?;
     let token = state
         .store
         .create_api_token(&user.username, id, &b.name)

@@ -5,6 +5,7 @@
 //! `422 {"error": "unprocessable", "message", "fields": {field: message}}`.
 
 use crate::auth::ApiUser;
+use crate::error::json_body;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::routes::edit::{
     self, IndicatorForm, ObjectiveForm, OfficialForm, SupportForm, UnitForm,
@@ -42,11 +43,6 @@ pub struct MoveBody {
     pub direction: String,
 }
 
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    b.map(|Json(t)| t)
-        .map_err(|e| ApiError(crate::error::json_rejection(&e)))
-}
-
 fn created(id: i64) -> Response {
     (StatusCode::CREATED, Json(Created { id })).into_response()
 }
@@ -77,7 +73,7 @@ pub async fn create_unit(
     b: Result<Json<UnitForm>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let form = body(b)?;
+    let form = json_body(b)?;
     let (uid, _) = edit::apply_create_unit(&state, &user, &tree, &form).await?;
     Ok(created(uid))
 }
@@ -97,7 +93,7 @@ pub async fn update_unit(
     b: Result<Json<UnitForm>, JsonRejection>,
 ) -> Result<Json<Created>, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let form = body(b)?;
+    let form = json_body(b)?;
     edit::apply_update_unit(&state, &user, &tree, unit_id, &form).await?;
     Ok(Json(Created { id: unit_id }))
 }
@@ -135,7 +131,7 @@ pub async fn move_unit(
     b: Result<Json<MoveBody>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let m = body(b)?;
+    let m = json_body(b)?;
     edit::apply_move_unit(&state, &user, &tree, unit_id, direction(&m.direction)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -155,7 +151,7 @@ pub async fn create_official(
     b: Result<Json<OfficialForm>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let form = body(b)?;
+    let form = json_body(b)?;
     Ok(created(
         edit::apply_create_official(&state, &user, &tree, unit_id, &form).await?,
     ))
@@ -176,7 +172,7 @@ pub async fn update_official(
     b: Result<Json<OfficialForm>, JsonRejection>,
 ) -> Result<Json<Created>, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let form = body(b)?;
+    let form = json_body(b)?;
     edit::apply_update_official(&state, &user, &tree, official_id, &form).await?;
     Ok(Json(Created { id: official_id }))
 }
@@ -212,7 +208,7 @@ pub async fn create_objective(
     b: Result<Json<ObjectiveForm>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let form = body(b)?;
+    let form = json_body(b)?;
     Ok(created(
         edit::apply_create_objective(&state, &user, &tree, unit_id, &form).await?,
     ))
@@ -233,7 +229,7 @@ pub async fn update_objective(
     b: Result<Json<ObjectiveForm>, JsonRejection>,
 ) -> Result<Json<Created>, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let form = body(b)?;
+    let form = json_body(b)?;
     edit::apply_update_objective(&state, &user, &tree, objective_id, &form).await?;
     Ok(Json(Created { id: objective_id }))
 }
@@ -269,7 +265,7 @@ pub async fn move_objective(
     b: Result<Json<MoveBody>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let m = body(b)?;
+    let m = json_body(b)?;
     edit::apply_move_objective(&state, &user, &tree, objective_id, direction(&m.direction)?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -290,7 +286,7 @@ pub async fn create_indicator(
     b: Result<Json<IndicatorForm>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let form = body(b)?;
+    let form = json_body(b)?;
     Ok(created(
         edit::apply_create_indicator(&state, &user, &tree, objective_id, &form).await?,
     ))
@@ -311,7 +307,7 @@ pub async fn update_indicator(
     b: Result<Json<IndicatorForm>, JsonRejection>,
 ) -> Result<Json<Created>, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let form = body(b)?;
+    let form = json_body(b)?;
     edit::apply_update_indicator(&state, &user, &tree, indicator_id, &form).await?;
     Ok(Json(Created { id: indicator_id }))
 }
@@ -347,7 +343,7 @@ pub async fn create_support(
     b: Result<Json<SupportForm>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let form = body(b)?;
+    let form = json_body(b)?;
     Ok(created(
         edit::apply_create_support(&state, &user, &tree, objective_id, &form).await?,
     ))
@@ -368,7 +364,7 @@ pub async fn update_support(
     b: Result<Json<WeightBody>, JsonRejection>,
 ) -> Result<Json<Created>, ApiError> {
     let tree = edit::load(&state, &user, id).await?;
-    let w = body(b)?;
+    let w = json_body(b)?;
     let weight = match w.weight {
         serde_json::Value::String(s) => s,
         serde_json::Value::Null => String::new(),

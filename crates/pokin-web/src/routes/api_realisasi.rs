@@ -6,6 +6,7 @@
 //! not allow the step), 413 `too_large`, 422 `unprocessable` with `fields`.
 
 use crate::auth::ApiUser;
+use crate::error::json_body;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::routes::realisasi::{
     self, Located, RealisationForm, ReasonForm, Snapshot, check_length, locate, read_evidence,
@@ -186,11 +187,6 @@ async fn current_view(
 ) -> Result<RealisationView, Error> {
     let snap = realisasi::snapshot(state, loc, period).await?;
     Ok(view(loc, period, &snap))
-}
-
-fn json_body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    b.map(|Json(t)| t)
-        .map_err(|e| ApiError(crate::error::json_rejection(&e)))
 }
 
 /// An indicator's realisation for a period (null `realisation` when nothing was entered).

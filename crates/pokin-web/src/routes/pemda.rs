@@ -7,6 +7,7 @@
 //! JSON shape from [`coverage_json`] / [`capaian_json`], which the CLI prints.
 
 use crate::auth::{ApiUser, CurrentUser};
+use crate::error::json_body;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::permission::{Action, Target, can};
 use crate::routes::edit::lenient;
@@ -848,11 +849,6 @@ pub async fn rpjmd(
 
 // ---------------------------------------------------------------------------------------------
 // API.
-
-fn json_body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    b.map(|Json(t)| t)
-        .map_err(|e| ApiError(crate::error::json_rejection(&e)))
-}
 
 #[utoipa::path(get, path = "/api/v1/pemda/{pemda}/cakupan", tag = "pemda",
     params(("pemda" = i64, Path, description = "id pemda"), ("tahun" = Option<i32>, Query, description = "tahun (bawaan: tahun lalu)")),
