@@ -303,31 +303,14 @@ pub async fn load(store: &Store, seed_org: i64) -> Result<bool> {
     }
     let p = store.save_pemda("bappeda", None, &demo_pemda()).await?;
     let orgs = synthetic_orgs();
-    let prepared: Vec<(
-        Vec<BulkRealisation>,
-        &Organisation,
-        &pokin_synth::SyntheticOrg,
-    )> = orgs
+    let realisations: Vec<Vec<BulkRealisation>> = orgs
         .iter()
-        .map(|(o, s)| {
-            let r = s
-                .realisations
-                .iter()
-                .map(|r| BulkRealisation {
-                    indicator: r.indicator.clone(),
-                    period: r.period,
-                    value: r.value.clone(),
-                    status: r.status,
-                    return_reason: r.return_reason.clone(),
-                    updated_by: r.updated_by.clone(),
-                })
-                .collect();
-            (r, o, s)
-        })
+        .map(|(_, s)| crate::synthetic::bulk_realisations(s))
         .collect();
-    let items: Vec<BulkOrganisation> = prepared
+    let items: Vec<BulkOrganisation> = orgs
         .iter()
-        .map(|(r, o, s)| BulkOrganisation {
+        .zip(&realisations)
+        .map(|((o, s), r)| BulkOrganisation {
             org: o,
             period_targets: &s.period_targets,
             realisations: r,

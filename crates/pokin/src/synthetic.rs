@@ -31,22 +31,26 @@ struct Prepared {
 impl From<SyntheticOrg> for Prepared {
     fn from(s: SyntheticOrg) -> Self {
         Prepared {
+            realisations: bulk_realisations(&s),
             org: s.org,
             period_targets: s.period_targets,
-            realisations: s
-                .realisations
-                .into_iter()
-                .map(|r| BulkRealisation {
-                    indicator: r.indicator,
-                    period: r.period,
-                    value: r.value,
-                    status: r.status,
-                    return_reason: r.return_reason,
-                    updated_by: r.updated_by,
-                })
-                .collect(),
         }
     }
+}
+
+/// A synthetic organisation's realisations in the shape the store's bulk import takes.
+pub(crate) fn bulk_realisations(s: &SyntheticOrg) -> Vec<BulkRealisation> {
+    s.realisations
+        .iter()
+        .map(|r| BulkRealisation {
+            indicator: r.indicator.clone(),
+            period: r.period,
+            value: r.value.clone(),
+            status: r.status,
+            return_reason: r.return_reason.clone(),
+            updated_by: r.updated_by.clone(),
+        })
+        .collect()
 }
 
 /// What has been loaded so far.
