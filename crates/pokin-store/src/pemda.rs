@@ -179,7 +179,6 @@ const LINKS: &str = "SELECT id, org_id, node_code, indicator_code, unit_key, obj
 const LINK_BY_ID: &str = "SELECT id, org_id, node_code, indicator_code, unit_key, objective_code, \
      source_indicator, role, weight, status, reason, proposed_by, proposer, proposed_at, \
      decided_by, decided_at FROM cascade_links WHERE pemda_id = $1 AND id = $2";
-const LINK_PEMDA: &str = "SELECT pemda_id FROM cascade_links WHERE id = $1";
 const INSERT_LINK: &str = "INSERT INTO cascade_links (org_id, pemda_id, node_code, \
      indicator_code, unit_key, objective_code, source_indicator, role, weight, status, reason, \
      proposed_by, proposer, proposed_at) \
@@ -192,7 +191,6 @@ const UPDATE_LINK: &str = "UPDATE cascade_links SET unit_key = $3, objective_cod
 const CROSSCUTS: &str = "SELECT id, org_id, from_org, from_unit, from_objective, from_indicator, \
      to_unit, to_objective, share, status, reason, note, proposer, proposed_at, decided_by, \
      decided_at FROM crosscuts WHERE pemda_id = $1 ORDER BY id";
-const CROSSCUT_PEMDA: &str = "SELECT pemda_id FROM crosscuts WHERE id = $1";
 const INSERT_CROSSCUT: &str = "INSERT INTO crosscuts (org_id, pemda_id, from_org, from_unit, \
      from_objective, from_indicator, share, status, note, proposer, proposed_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'diusulkan', $8, $9, $10) RETURNING id";
@@ -664,14 +662,14 @@ impl Store {
         rows.into_iter().map(link_of).collect()
     }
 
-    /// The pemda a link belongs to.
-    pub async fn link_pemda(&self, link_id: i64) -> Result<i64> {
-        let row: Option<OptIdRow> = Conn::run(&self.pool, "membaca tautan", async |c| {
-            c.fetch_optional(LINK_PEMDA, params![link_id]).await
+    /// One link of a pemda, or `NotFound`.
+    pub async fn link(&self, pemda_id: i64, link_id: i64) -> Result<CascadeLink> {
+        let row: Option<LinkRow> = Conn::run(&self.pool, "membaca tautan", async |c| {
+            c.fetch_optional(LINK_BY_ID, params![pemda_id, link_id])
+                .await
         })
         .await?;
-        row.and_then(|r| r.pemda_id)
-            .ok_or_else(|| not_found(&format!("tautan {link_id}")))
+        link_of(row.ok_or_else(|| not_found(&format!("tautan {link_id}")))?)
     }
 
     /// Proposes a link (or proposes a rejected one again: the same row goes back to
@@ -878,16 +876,6 @@ impl Store {
         })
         .await?;
         rows.into_iter().map(crosscut_of).collect()
-    }
-
-    /// The pemda a crosscut belongs to.
-    pub async fn crosscut_pemda(&self, id: i64) -> Result<i64> {
-        let row: Option<OptIdRow> = Conn::run(&self.pool, "membaca crosscutting", async |c| {
-            c.fetch_optional(CROSSCUT_PEMDA, params![id]).await
-        })
-        .await?;
-        row.and_then(|r| r.pemda_id)
-            .ok_or_else(|| not_found(&format!("crosscutting {id}")))
     }
 
     /// `from_org` asks `to_org` (another organisation of the same pemda) to contribute to its

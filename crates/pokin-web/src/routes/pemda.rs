@@ -126,15 +126,20 @@ pub fn coverage_json(o: &PemdaOverview) -> Value {
             "diusulkan_oleh": l.proposed_by.as_str(),
             "hari": (now - l.proposed_at).num_days(),
         })).collect::<Vec<_>>(),
-        "tautan": o.links.iter().map(|l| link_json(o, l)).collect::<Vec<_>>(),
+        "tautan": o.links.iter().map(|l| link_json(&o.pemda, o.member(l.org_id), l)).collect::<Vec<_>>(),
     })
 }
 
-fn link_json(o: &PemdaOverview, l: &pokin_domain::pemda::CascadeLink) -> Value {
+/// A link as the API shows it; `org` is the linked organisation's tree (`None` once deleted).
+fn link_json(
+    pemda: &pokin_domain::pemda::Pemda,
+    org: Option<&pokin_domain::Organisation>,
+    l: &pokin_domain::pemda::CascadeLink,
+) -> Value {
     json!({
         "id": l.id,
         "organisasi_id": l.org_id,
-        "organisasi": o.org_name(l.org_id),
+        "organisasi": org.map(|o| o.name.as_str()),
         "sasaran_daerah": l.target.node.as_str(),
         "indikator": l.target.indicator.as_ref().map(Code::as_str),
         "sasaran_opd": l.source.as_ref().map(OpdSource::label),
@@ -143,7 +148,7 @@ fn link_json(o: &PemdaOverview, l: &pokin_domain::pemda::CascadeLink) -> Value {
         "status": l.status.as_str(),
         "alasan": l.reason,
         "diusulkan_oleh": l.proposed_by.as_str(),
-        "rusak": l.broken(&o.pemda, o.member(l.org_id)),
+        "rusak": l.broken(pemda, org),
     })
 }
 
@@ -308,13 +313,7 @@ async fn decide(
             ));
         }
     };
-    let link = state
-        .store
-        .links(pemda_id)
-        .await?
-        .into_iter()
-        .find(|l| l.id == link_id)
-        .ok_or_else(|| Error::not_found(format!("Tautan {link_id} tidak ada di pemda ini.")))?;
+    let link = state.store.link(pemda_id, link_id).await?;
     can(
         user,
         Action::DecideLink,
@@ -909,12 +908,17 @@ pub async fn api_decide(
 ) -> Result<Json<Value>, ApiError> {
     let f = json_body(b)?;
     let l = decide(&state, &user, pemda_id, link_id, &action, &f).await?;
-    let o = state
+    let pemda = state
         .store
-        .pemda_overview(pemda_id, crate::capaian::today().year() - 1)
+        .load_pemda(pemda_id)
         .await
         .map_err(Error::from)?;
-    Ok(Json(link_json(&o, &l)))
+    let org = state
+        .store
+        .load_organisation(l.org_id)
+        .await
+        .map_err(Error::from)?;
+    Ok(Json(link_json(&pemda, Some(&org), &l)))
 }
 
 /// The pemda endpoints of the OpenAPI document.
