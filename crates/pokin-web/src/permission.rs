@@ -140,15 +140,24 @@ pub fn can(user: &User, action: Action, target: Target<'_>) -> Result<(), Denied
             Some(id)
         }
     };
-    let in_org = target_org.is_some() && target_org == user.org_id;
     let target_pemda = match target {
         Target::Pemda(p) | Target::Link { pemda_id: p, .. } => Some(p),
         _ => None,
     };
     let in_pemda = user.pemda_id.is_some() && user.pemda_id == target_pemda;
+    // Pemda-wide accounts read every member organisation (and a pemda-wide Inspektorat its
+    // audit records), and change nothing in them.
+    let member_read = (action == Action::Read
+        || (action == Action::ReadAudit && user.role == Role::Inspektorat))
+        && user.pemda_id.is_some()
+        && target_org.is_some_and(|o| user.pemda_orgs.contains(&o));
+    let in_org = (target_org.is_some() && target_org == user.org_id) || member_read;
     match action {
+        Action::ManageUsers => Err(Denied(format!(
+            "Hanya Administrator yang dapat mengelola akun pengguna; Anda masuk sebagai {role}."
+        ))),
         Action::ReadPemda => {
-            return if in_pemda {
+            if in_pemda {
                 Ok(())
             } else {
                 Err(Denied(
@@ -156,10 +165,10 @@ pub fn can(user: &User, action: Action, target: Target<'_>) -> Result<(), Denied
                      Inspektorat pemda itu (dan Administrator)."
                         .into(),
                 ))
-            };
+            }
         }
         Action::EditPemda => {
-            return if in_pemda && user.role == Role::Bappeda {
+            if in_pemda && user.role == Role::Bappeda {
                 Ok(())
             } else {
                 Err(Denied(format!(
@@ -167,13 +176,13 @@ pub fn can(user: &User, action: Action, target: Target<'_>) -> Result<(), Denied
                      menulis catatan reviu atau mencatat realisasi pemda; Anda masuk sebagai \
                      {role}."
                 )))
-            };
+            }
         }
         Action::DecideLink => {
             let Target::Link { by_pemda, .. } = target else {
                 return Err(outside_org());
             };
-            return match (by_pemda, user.role) {
+            match (by_pemda, user.role) {
                 (true, Role::Perencana) if in_org && user.unit.is_none() => Ok(()),
                 (true, Role::Perencana) if in_org => Err(Denied(
                     "Tautan ke RPJMD mengenai seluruh organisasi; hanya Perencana tanpa lingkup \
@@ -189,21 +198,8 @@ pub fn can(user: &User, action: Action, target: Target<'_>) -> Result<(), Denied
                 (false, _) => Err(Denied(
                     "Tautan yang diusulkan perangkat daerah dijawab oleh Bappeda pemdanya.".into(),
                 )),
-            };
+            }
         }
-        _ => {}
-    }
-    // Pemda-wide accounts read every member organisation, and change nothing in them.
-    let in_org = in_org
-        || ((action == Action::Read
-            || (action == Action::ReadAudit && user.role == Role::Inspektorat))
-            && user.pemda_id.is_some()
-            && target_org.is_some_and(|o| user.pemda_orgs.contains(&o)));
-    match action {
-        Action::ManageUsers => Err(Denied(format!(
-            "Hanya Administrator yang dapat mengelola akun pengguna; Anda masuk sebagai {role}."
-        ))),
-        Action::ReadPemda | Action::EditPemda | Action::DecideLink => Err(outside_org()),
         Action::Read => {
             if in_org {
                 Ok(())
