@@ -119,7 +119,9 @@ pub async fn setup_on(url: &str, dir: tempfile::TempDir) -> TestApp {
         .import_organisation("tester", &org("Dinas Lain"), ImportMode::New)
         .await
         .expect("import");
-    let users: [(&str, Role, Option<i64>, Option<&str>); 8] = [
+    let (pemda, link) = add_pemda(&store, org_id).await;
+    // (name, role, organisation, unit scope); Bappeda and the Bupati work for the pemda.
+    let users: [(&str, Role, Option<i64>, Option<&str>); 10] = [
         ("admin", Role::Admin, None, None),
         ("perencana", Role::Perencana, Some(org_id), None),
         (
@@ -138,6 +140,8 @@ pub async fn setup_on(url: &str, dir: tempfile::TempDir) -> TestApp {
         ("inspektorat", Role::Inspektorat, Some(org_id), None),
         ("perencana.lain", Role::Perencana, Some(other), None),
         ("inspektorat.lain", Role::Inspektorat, Some(other), None),
+        ("bappeda", Role::Bappeda, None, None),
+        ("bupati", Role::KepalaDaerah, None, None),
     ];
     for (name, role, o, unit) in users {
         store
@@ -148,7 +152,7 @@ pub async fn setup_on(url: &str, dir: tempfile::TempDir) -> TestApp {
                     display_name: format!("Uji {name}"),
                     role,
                     org_id: o,
-                    pemda_id: None,
+                    pemda_id: role.pemda_wide().then_some(pemda),
                     unit: unit.map(|u| UnitKey::parse(u).expect("key")),
                     password: PASSWORD.into(),
                     must_change_password: false,
@@ -157,7 +161,6 @@ pub async fn setup_on(url: &str, dir: tempfile::TempDir) -> TestApp {
             .await
             .expect("user");
     }
-    let (pemda, link) = add_pemda(&store, org_id).await;
     TestApp {
         app: app(AppState::new(store.clone(), Config::default())),
         store,
@@ -170,8 +173,8 @@ pub async fn setup_on(url: &str, dir: tempfile::TempDir) -> TestApp {
     }
 }
 
-/// A pemda (its texts hold a script payload) with `org` as its member, the pemda accounts and
-/// one waiting link proposed by Bappeda to `org`.
+/// A pemda (its texts hold a script payload) with `org` as its member and one waiting link
+/// proposed by Bappeda to `org`.
 async fn add_pemda(store: &Store, org: i64) -> (i64, i64) {
     use pokin_domain::pemda::{
         LinkRole, LinkSide, PemdaDraft, PemdaLevel, PemdaNode, PemdaTarget, RegionKind,
@@ -218,24 +221,6 @@ async fn add_pemda(store: &Store, org: i64) -> (i64, i64) {
         .set_pemda_of("tester", org, Some(p))
         .await
         .expect("member");
-    for (name, role) in [("bappeda", Role::Bappeda), ("bupati", Role::KepalaDaerah)] {
-        store
-            .create_user(
-                "tester",
-                &NewUser {
-                    username: name.into(),
-                    display_name: format!("Uji {name}"),
-                    role,
-                    org_id: None,
-                    pemda_id: Some(p),
-                    unit: None,
-                    password: PASSWORD.into(),
-                    must_change_password: false,
-                },
-            )
-            .await
-            .expect("user");
-    }
     let link = store
         .propose_link(
             "bappeda",
