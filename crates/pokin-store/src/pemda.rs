@@ -191,6 +191,9 @@ const UPDATE_LINK: &str = "UPDATE cascade_links SET unit_key = $3, objective_cod
 const CROSSCUTS: &str = "SELECT id, org_id, from_org, from_unit, from_objective, from_indicator, \
      to_unit, to_objective, share, status, reason, note, proposer, proposed_at, decided_by, \
      decided_at FROM crosscuts WHERE pemda_id = $1 ORDER BY id";
+const CROSSCUT_BY_ID: &str = "SELECT id, org_id, from_org, from_unit, from_objective, \
+     from_indicator, to_unit, to_objective, share, status, reason, note, proposer, proposed_at, \
+     decided_by, decided_at FROM crosscuts WHERE pemda_id = $1 AND id = $2";
 const INSERT_CROSSCUT: &str = "INSERT INTO crosscuts (org_id, pemda_id, from_org, from_unit, \
      from_objective, from_indicator, share, status, note, proposer, proposed_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'diusulkan', $8, $9, $10) RETURNING id";
@@ -924,12 +927,7 @@ impl Store {
                 .await?;
             let row: CrosscutRow = tx
                 .read()
-                .fetch_one(
-                    "SELECT id, org_id, from_org, from_unit, from_objective, from_indicator, \
-                     to_unit, to_objective, share, status, reason, note, proposer, proposed_at, \
-                     decided_by, decided_at FROM crosscuts WHERE id = $1",
-                    params![id],
-                )
+                .fetch_one(CROSSCUT_BY_ID, params![pemda_id, id])
                 .await?;
             tx.touch_pemda(pemda_id);
             // Both organisations' logs show it: one record each.

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use pokin_domain::capaian::PredicateBands;
 use pokin_domain::format;
 use pokin_domain::pemda::PemdaSource;
-use pokin_store::{STALE_DAYS, Store};
+use pokin_store::Store;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -101,7 +101,8 @@ pub async fn cakupan(store: &Store, pemda: &str, tahun: i32, fmt: ParseFormat) -
             writeln!(out, "\nTautan menunggu jawaban: {}", waiting.len())?;
             for l in &waiting {
                 let days = (chrono::Utc::now() - l.proposed_at).num_days();
-                let late = if days > STALE_DAYS {
+                // Overdue as the coverage computed it (waiting longer than STALE_DAYS).
+                let late = if o.coverage.stale.iter().any(|(id, _)| *id == l.id) {
                     " — TERLAMBAT"
                 } else {
                     ""
