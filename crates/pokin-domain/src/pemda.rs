@@ -922,6 +922,166 @@ pub fn pemda_capaian(
         .collect()
 }
 
+// ---------------------------------------------------------------------------------------------
+// The pemda as a file
+
+/// A pemda as its canonical file carries it (`docs/formats.md`): the RPJMD tree, the member
+/// organisations by name, and the links and crosscuts between them, objectives named by unit
+/// key and code. Who proposed and decided what, and when, stays in the audit log: a file says
+/// where each link stands, not how it got there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PemdaFile {
+    pub pemda: Pemda,
+    /// Names of the member organisations, as stored.
+    pub members: Vec<String>,
+    pub links: Vec<LinkEntry>,
+    pub crosscuts: Vec<CrosscutEntry>,
+}
+
+/// A link in a [`PemdaFile`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkEntry {
+    /// The member organisation that realises the target.
+    pub organisation: String,
+    pub target: PemdaTarget,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<OpdSource>,
+    pub role: LinkRole,
+    pub weight: f64,
+    pub proposed_by: LinkSide,
+    pub status: LinkStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A crosscut in a [`PemdaFile`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrosscutEntry {
+    /// The organisation asking for a contribution to its objective `from`.
+    pub from_organisation: String,
+    pub from: OpdSource,
+    /// The organisation asked; `to` is its objective once it accepted.
+    pub to_organisation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<OpdSource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
+    pub status: LinkStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl PemdaFile {
+    /// What makes the file's links and crosscuts meaningless whatever the database holds:
+    /// organisations that are not members, a rejection without a reason, an acceptance that
+    /// names no objective, a weight that is not positive, the same link twice, a crosscut of
+    /// an organisation with itself. Ends that do not resolve are not problems here: a link to
+    /// a deleted objective is kept and shown as broken ([`CascadeLink::broken`]).
+    pub fn problems(&self) -> Vec<ValidationError> {
+        let mut errs = Vec::new();
+        let mut err = |location: String, message: String| {
+            errs.push(ValidationError { location, message });
+        };
+        let mut names = HashSet::new();
+        for m in &self.members {
+            if m.trim().is_empty() {
+                err("members".into(), "nama organisasi kosong".into());
+            } else if !names.insert(m.as_str()) {
+                err(
+                    format!("members {m}"),
+                    "organisasi disebut lebih dari sekali".into(),
+                );
+            }
+        }
+        let member = |name: &str| names.contains(name);
+        let mut seen = HashSet::new();
+        for (n, l) in self.links.iter().enumerate() {
+            let loc = format!("links {}", n + 1);
+            if !member(&l.organisation) {
+                err(
+                    loc.clone(),
+                    format!("organisasi '{}' tidak ada di members", l.organisation),
+                );
+            }
+            if !(l.weight.is_finite() && l.weight > 0.0 && l.weight <= 1e6) {
+                err(
+                    loc.clone(),
+                    format!("bobot {} harus lebih dari 0", l.weight),
+                );
+            }
+            match (l.status, &l.source, &l.reason) {
+                (LinkStatus::Ditolak, _, None) => {
+                    err(loc.clone(), "tautan ditolak tanpa alasan (reason)".into())
+                }
+                (LinkStatus::Diterima, None, _) => err(
+                    loc.clone(),
+                    "tautan diterima harus menyebut sasaran perangkat daerah (source)".into(),
+                ),
+                (LinkStatus::Diusulkan | LinkStatus::Diterima, _, Some(_)) => err(
+                    loc.clone(),
+                    "alasan (reason) hanya untuk tautan yang ditolak".into(),
+                ),
+                _ => {}
+            }
+            if l.proposed_by == LinkSide::Opd && l.source.is_none() {
+                err(
+                    loc.clone(),
+                    "usulan perangkat daerah harus menyebut sasarannya (source)".into(),
+                );
+            }
+            if l.status != LinkStatus::Ditolak
+                && !seen.insert((&l.organisation, &l.target, &l.source))
+            {
+                err(loc, "tautan yang sama disebut lebih dari sekali".into());
+            }
+        }
+        for (n, c) in self.crosscuts.iter().enumerate() {
+            let loc = format!("crosscuts {}", n + 1);
+            for o in [&c.from_organisation, &c.to_organisation] {
+                if !member(o) {
+                    err(
+                        loc.clone(),
+                        format!("organisasi '{o}' tidak ada di members"),
+                    );
+                }
+            }
+            if c.from_organisation == c.to_organisation {
+                err(
+                    loc.clone(),
+                    "crosscutting harus antara dua organisasi yang berbeda".into(),
+                );
+            }
+            if c.share.is_some_and(|s| !(s.is_finite() && s >= 0.0)) {
+                err(
+                    loc.clone(),
+                    "bagian (share) harus angka 0 atau lebih".into(),
+                );
+            }
+            if c.to.as_ref().is_some_and(|t| t.indicator.is_some()) {
+                err(
+                    loc.clone(),
+                    "sasaran penerima (to) menyebut unit dan sasaran saja, tanpa indikator".into(),
+                );
+            }
+            match (c.status, &c.to, &c.reason) {
+                (LinkStatus::Ditolak, _, None) => {
+                    err(loc, "crosscutting ditolak tanpa alasan (reason)".into())
+                }
+                (LinkStatus::Diterima, None, _) => err(
+                    loc,
+                    "crosscutting diterima harus menyebut sasaran penerimanya (to)".into(),
+                ),
+                _ => {}
+            }
+        }
+        errs
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,7 +134,7 @@ pub fn read_any<'s>(
                 });
                 None
             }
-            Err(e @ YamlError::Format(_)) => {
+            Err(e @ (YamlError::Format(_) | YamlError::WrongKind(..))) => {
                 report.problems.push(e.to_string());
                 None
             }

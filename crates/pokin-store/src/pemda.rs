@@ -27,6 +27,9 @@ use pokin_domain::{Code, Organisation, UnitKey};
 use serde::Serialize;
 use std::collections::HashMap;
 
+mod file;
+pub use file::PemdaImport;
+
 /// A pemda in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PemdaSummary {
@@ -367,6 +370,61 @@ fn source_must_resolve(source: &OpdSource, org: &Organisation, org_name: &str) -
     }
 }
 
+/// Inserts a waiting link proposed by `actor` at `at`; returns its id.
+async fn insert_link(
+    tx: &mut WriteTx,
+    pemda_id: i64,
+    link: &NewLink,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    let src = link.source.as_ref();
+    tx.insert(
+        INSERT_LINK,
+        params![
+            link.org_id,
+            pemda_id,
+            link.target.node.to_string(),
+            link.target.indicator.as_ref().map(Code::to_string),
+            src.map(|s| s.unit.to_string()),
+            src.map(|s| s.objective.to_string()),
+            src.and_then(|s| s.indicator.as_ref().map(Code::to_string)),
+            link.role.as_str(),
+            link.weight,
+            link.side.as_str(),
+            actor.trim(),
+            at,
+        ],
+    )
+    .await
+}
+
+/// Inserts a waiting crosscut proposed by `actor` at `at`; returns its id.
+async fn insert_crosscut(
+    tx: &mut WriteTx,
+    pemda_id: i64,
+    c: &NewCrosscut,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    tx.insert(
+        INSERT_CROSSCUT,
+        params![
+            c.to_org,
+            pemda_id,
+            c.from_org,
+            c.from.unit.to_string(),
+            c.from.objective.to_string(),
+            c.from.indicator.as_ref().map(Code::to_string),
+            c.share,
+            c.note.clone(),
+            actor.trim(),
+            at,
+        ],
+    )
+    .await
+}
+
 /// Writes every changeable column of `link`'s row.
 async fn update_link(tx: &mut WriteTx, link: &CascadeLink) -> Result<()> {
     let src = link.source.as_ref();
@@ -387,6 +445,40 @@ async fn update_link(tx: &mut WriteTx, link: &CascadeLink) -> Result<()> {
             link.proposed_at,
             link.decided_by.clone(),
             link.decided_at,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The audit record of organisation `org_id` moving from pemda `from` to `to`.
+fn member_audit(org_id: i64, from: Option<i64>, to: Option<i64>) -> Audit {
+    Audit::row(
+        org_id,
+        entity::PEMDA_MEMBER,
+        org_id,
+        AuditAction::Update,
+        Some(serde_json::json!({ "pemda_id": from })),
+        Some(serde_json::json!({ "pemda_id": to })),
+    )
+}
+
+/// Writes every changeable column of `c`'s row.
+async fn update_crosscut(tx: &mut WriteTx, c: &Crosscut) -> Result<()> {
+    let to = c.to.as_ref();
+    tx.execute(
+        UPDATE_CROSSCUT,
+        params![
+            c.to_org,
+            c.id,
+            to.map(|s| s.unit.to_string()),
+            to.map(|s| s.objective.to_string()),
+            c.status.as_str(),
+            c.reason.clone(),
+            c.proposer.clone(),
+            c.proposed_at,
+            c.decided_by.clone(),
+            c.decided_at,
         ],
     )
     .await?;
@@ -643,15 +735,7 @@ impl Store {
             if let Some(p) = pemda_id {
                 tx.touch_pemda(p);
             }
-            let audit = Audit::row(
-                org_id,
-                entity::PEMDA_MEMBER,
-                org_id,
-                AuditAction::Update,
-                Some(serde_json::json!({ "pemda_id": row.pemda_id })),
-                Some(serde_json::json!({ "pemda_id": pemda_id })),
-            );
-            Ok(((), audit))
+            Ok(((), member_audit(org_id, row.pemda_id, pemda_id)))
         })
         .await
     }
@@ -751,29 +835,11 @@ impl Store {
                     update_link(tx, &proposed).await?;
                     (old.id, Some(to_json(&old)?), AuditAction::Update)
                 }
-                None => {
-                    let src = link.source.as_ref();
-                    let id = tx
-                        .insert(
-                            INSERT_LINK,
-                            params![
-                                link.org_id,
-                                pemda_id,
-                                link.target.node.to_string(),
-                                link.target.indicator.as_ref().map(Code::to_string),
-                                src.map(|s| s.unit.to_string()),
-                                src.map(|s| s.objective.to_string()),
-                                src.and_then(|s| s.indicator.as_ref().map(Code::to_string)),
-                                link.role.as_str(),
-                                link.weight,
-                                link.side.as_str(),
-                                actor.trim(),
-                                at,
-                            ],
-                        )
-                        .await?;
-                    (id, None, AuditAction::Create)
-                }
+                None => (
+                    insert_link(tx, pemda_id, link, actor, at).await?,
+                    None,
+                    AuditAction::Create,
+                ),
             };
             let after: LinkRow = tx
                 .read()
@@ -908,23 +974,11 @@ impl Store {
             let from = member_of(tx.read(), c.from_org, pemda_id).await?;
             source_must_resolve(&c.from, &from, &from.name)?;
             member_of(tx.read(), c.to_org, pemda_id).await?;
-            let id = tx
-                .insert(
-                    INSERT_CROSSCUT,
-                    params![
-                        c.to_org,
-                        pemda_id,
-                        c.from_org,
-                        c.from.unit.to_string(),
-                        c.from.objective.to_string(),
-                        c.from.indicator.as_ref().map(Code::to_string),
-                        c.share,
-                        note.clone(),
-                        actor.trim(),
-                        now(),
-                    ],
-                )
-                .await?;
+            let c = NewCrosscut {
+                note: note.clone(),
+                ..c.clone()
+            };
+            let id = insert_crosscut(tx, pemda_id, &c, actor, now()).await?;
             let row: CrosscutRow = tx
                 .read()
                 .fetch_one(CROSSCUT_BY_ID, params![pemda_id, id])
@@ -1042,23 +1096,7 @@ impl Store {
             new.status = status;
             new.decided_by = Some(actor.trim().to_owned());
             new.decided_at = Some(now());
-            let to = new.to.as_ref();
-            tx.execute(
-                UPDATE_CROSSCUT,
-                params![
-                    new.to_org,
-                    new.id,
-                    to.map(|s| s.unit.to_string()),
-                    to.map(|s| s.objective.to_string()),
-                    new.status.as_str(),
-                    new.reason.clone(),
-                    new.proposer.clone(),
-                    new.proposed_at,
-                    new.decided_by.clone(),
-                    new.decided_at,
-                ],
-            )
-            .await?;
+            update_crosscut(tx, &new).await?;
             tx.touch_pemda(pemda_id);
             let (before, after) = (to_json(&old)?, to_json(&new)?);
             tx.audit(Audit::row(

@@ -470,3 +470,142 @@ async fn review_notes_and_own_realisations() {
         ));
     }
 }
+
+/// A pemda with links in every state (one broken) and a crosscut, through the audited steps.
+async fn populated(db: &TestDb) -> i64 {
+    let s = &db.store;
+    let (p, a, b) = setup(db).await;
+    let link = |org_id, node: &str, src: Option<OpdSource>, side| NewLink {
+        org_id,
+        target: target(node),
+        source: src,
+        role: LinkRole::PengampuUtama,
+        weight: 1.0,
+        side,
+    };
+    let accepted = s
+        .propose_link("bappeda", p, &link(a, "S1", None, LinkSide::Pemda))
+        .await
+        .unwrap();
+    let src = source("kepala-dinas", "SS1");
+    s.decide_link(
+        "perencana",
+        p,
+        accepted,
+        LinkAction::Terima,
+        Some(&src),
+        None,
+    )
+    .await
+    .unwrap();
+    let rejected = s
+        .propose_link("bappeda", p, &link(b, "S2", None, LinkSide::Pemda))
+        .await
+        .unwrap();
+    s.decide_link(
+        "perencana",
+        p,
+        rejected,
+        LinkAction::Tolak,
+        None,
+        Some("bukan urusan kami"),
+    )
+    .await
+    .unwrap();
+    let mut waiting = link(b, "T1", Some(source("kepala", "SS1")), LinkSide::Opd);
+    waiting.target.indicator = Some(code("IKT1"));
+    waiting.weight = 2.5;
+    waiting.role = LinkRole::Pendukung;
+    s.propose_link("perencana", p, &waiting).await.unwrap();
+    s.propose_crosscut(
+        "perencana",
+        p,
+        &NewCrosscut {
+            from_org: a,
+            from: source("kepala-dinas", "SS1"),
+            to_org: b,
+            share: Some(40.0),
+            note: Some("mohon dukungan".into()),
+        },
+    )
+    .await
+    .unwrap();
+    // A node the accepted link points at disappears from the tree: the link stays, broken.
+    let mut d = s.load_pemda(p).await.unwrap().into_draft();
+    d.nodes.retain(|n| n.code != code("S2"));
+    s.save_pemda("bappeda", Some(p), &d.validate().unwrap())
+        .await
+        .unwrap();
+    p
+}
+
+#[tokio::test]
+async fn a_pemda_file_round_trips_into_another_database() {
+    for (db, other) in backends().await.into_iter().zip(backends().await) {
+        let p = populated(&db).await;
+        let file = db.store.export_pemda(p).await.unwrap();
+        assert_eq!(
+            file.members,
+            vec!["Badan B".to_owned(), "Dinas A".to_owned()]
+        );
+        assert_eq!(file.links.len(), 3, "{}", db.label);
+        assert_eq!(file.crosscuts.len(), 1);
+        assert_eq!(file.links[1].status, LinkStatus::Ditolak);
+
+        // Refused whole while an organisation is missing: nothing written.
+        let t = &other.store;
+        import(t, &rich_org("Dinas A")).await;
+        let before = Unchanged::take(&other).await;
+        let e = t.import_pemda("admin", &file, false).await.unwrap_err();
+        assert!(
+            invalid(e).contains("'Badan B' tidak ada"),
+            "{}",
+            other.label
+        );
+        before
+            .check(&other, "an import naming a missing organisation")
+            .await;
+
+        import(t, &small_org("Badan B")).await;
+        let done = t.import_pemda("admin", &file, false).await.unwrap();
+        assert_eq!((done.links, done.crosscuts, done.replaced), (3, 1, false));
+        assert_eq!(done.broken.len(), 1, "{:?}", done.broken);
+        assert!(done.broken[0].contains("S2"), "{:?}", done.broken);
+        assert_eq!(
+            t.export_pemda(done.id).await.unwrap(),
+            file,
+            "{}",
+            other.label
+        );
+        assert_eq!(t.pemda_members(done.id).await.unwrap().len(), 2);
+
+        // Importing again needs --replace; replacing with fewer links removes the others,
+        // audited, and keeps the pemda's id.
+        let e = t.import_pemda("admin", &file, false).await.unwrap_err();
+        assert!(invalid(e).contains("--replace"));
+        let mut fewer = file.clone();
+        fewer.links.truncate(1);
+        fewer.crosscuts.clear();
+        fewer.members.retain(|m| m == "Dinas A");
+        let again = t.import_pemda("admin", &fewer, true).await.unwrap();
+        assert_eq!((again.id, again.replaced), (done.id, true));
+        assert_eq!(t.export_pemda(done.id).await.unwrap(), fewer);
+        let log = audit_log(t).await;
+        let deleted = log
+            .iter()
+            .filter(|r| {
+                r.entity == entity::CASCADE_LINK && r.action == pokin_store::AuditAction::Delete
+            })
+            .count();
+        assert_eq!(deleted, 3, "every replaced link is audited as removed");
+
+        // A file whose links make no sense is refused as a whole, with every problem.
+        let mut bad = file.clone();
+        bad.links[1].reason = None;
+        bad.links[0].organisation = "Dinas Z".into();
+        let before = Unchanged::take(&other).await;
+        let e = invalid(t.import_pemda("admin", &bad, true).await.unwrap_err());
+        assert!(e.contains("tanpa alasan") && e.contains("'Dinas Z'"), "{e}");
+        before.check(&other, "an invalid pemda file").await;
+    }
+}

@@ -33,6 +33,17 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             file,
             replace,
             name,
+        } if crate::pemda::is_pemda_file(&file)? => {
+            if name.is_some() {
+                bail!("--name hanya untuk organisasi; nama pemda tertulis di berkasnya");
+            }
+            let store = db().await?;
+            crate::pemda::import(&store, &file, replace).await
+        }
+        Command::Import {
+            file,
+            replace,
+            name,
         } => {
             let org = read_organisation(&file, name.as_deref())?;
             let mode = if replace {
@@ -51,12 +62,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export {
             org,
+            pemda,
             format: ExportFormat::Yaml,
             out,
         } => {
             let store = db().await?;
-            let org = load(&store, org.as_deref()).await?;
-            let text = yaml::to_yaml(&org);
+            let text = match pemda {
+                Some(name) => {
+                    let id = crate::pemda::pemda_id(&store, &name).await?;
+                    yaml::pemda_to_yaml(&store.export_pemda(id).await?)
+                }
+                None => yaml::to_yaml(&load(&store, org.as_deref()).await?),
+            };
             match out {
                 Some(path) => std::fs::write(&path, text)
                     .with_context(|| format!("tidak dapat menulis {}", path.display()))?,

@@ -76,20 +76,25 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
-    /// Mengimpor teks pohon kinerja atau YAML kanonik ke basis data (utuh atau tidak sama sekali)
+    /// Mengimpor teks pohon kinerja atau YAML kanonik (organisasi atau pemda) ke basis data
+    /// (utuh atau tidak sama sekali)
     Import {
         file: PathBuf,
-        /// Ganti organisasi bernama sama yang sudah ada
+        /// Ganti organisasi (atau pemda) bernama sama yang sudah ada
         #[arg(long)]
         replace: bool,
         /// Nama organisasi (bawaan: dari judul dokumen atau nama berkas)
         #[arg(long)]
         name: Option<String>,
     },
-    /// Mengekspor organisasi sebagai YAML kanonik
+    /// Mengekspor organisasi (atau pemda, dengan --pemda) sebagai YAML kanonik
     Export {
         #[arg(long)]
         org: Option<String>,
+        /// Ekspor pemda: pohon RPJMD, anggota, tautan dan crosscutting (NAMA boleh dihilangkan
+        /// bila hanya ada satu pemda)
+        #[arg(long, num_args = 0..=1, default_missing_value = "", value_name = "NAMA", conflicts_with = "org")]
+        pemda: Option<String>,
         #[arg(long, value_enum, default_value = "yaml")]
         format: ExportFormat,
         /// Tulis ke berkas ini (bawaan: layar)

@@ -4,14 +4,55 @@
 //! is the API's (`pokin_web::routes::pemda`).
 
 use crate::ParseFormat;
+use crate::commands::actor;
 use crate::measure::realisation_text;
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use pokin_domain::capaian::PredicateBands;
 use pokin_domain::format;
 use pokin_domain::pemda::PemdaSource;
+use pokin_import::yaml;
 use pokin_store::Store;
 use std::fmt::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
+
+/// Whether `path` holds a canonical pemda file (rather than an organisation's).
+pub fn is_pemda_file(path: &Path) -> Result<bool> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("tidak dapat membaca {}", path.display()))?;
+    Ok(pokin_import::decode(&bytes).is_ok_and(yaml::is_pemda))
+}
+
+/// `pokin import PEMDA.yaml [--replace]`: the pemda's tree, members, links and crosscuts in
+/// one transaction; broken links are reported and kept.
+pub async fn import(store: &Store, path: &Path, replace: bool) -> Result<ExitCode> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("tidak dapat membaca {}", path.display()))?;
+    let text = pokin_import::decode(&bytes).map_err(anyhow::Error::msg)?;
+    let file = yaml::pemda_from_yaml(text)
+        .map_err(|e| anyhow::anyhow!("{} tidak dapat diimpor: {e}", path.display()))?;
+    let done = store.import_pemda(&actor(), &file, replace).await?;
+    for b in &done.broken {
+        eprintln!("peringatan: {b}");
+    }
+    println!(
+        "Pemda '{}' {} (id {}): {} simpul RPJMD, {} indikator, {} anggota, {} tautan, {} \
+         crosscutting.",
+        file.pemda.name,
+        if done.replaced {
+            "diganti"
+        } else {
+            "tersimpan"
+        },
+        done.id,
+        file.pemda.nodes.len(),
+        file.pemda.indicators().count(),
+        file.members.len(),
+        done.links,
+        done.crosscuts
+    );
+    Ok(ExitCode::SUCCESS)
+}
 
 /// The pemda named `name`, or the only one when `name` is empty.
 pub async fn pemda_id(store: &Store, name: &str) -> Result<i64> {
