@@ -107,7 +107,7 @@ impl PemdaLevel {
     }
 
     /// The levels a node of this level may hang under (`None`: a root).
-    fn parents(self) -> &'static [PemdaLevel] {
+    pub fn parents(self) -> &'static [PemdaLevel] {
         match self {
             PemdaLevel::Misi => &[],
             PemdaLevel::Tujuan => &[PemdaLevel::Misi],

@@ -3,6 +3,8 @@
 //! had to guess.
 //!
 //! - [`text`]: the text extracted from a pohon kinerja diagram, with line diagnostics;
+//! - [`rpjmd`]: the text of a pemda's RPJMD tree (visi, misi, tujuan, sasaran daerah and their
+//!   indicators), with the same line diagnostics;
 //! - [`spelling`]: probable typos, against the document's own words and the Indonesian
 //!   hunspell dictionary (also used on stored trees);
 //! - [`yaml`]: the canonical YAML form, which round-trips byte for byte;
@@ -12,6 +14,7 @@
 //!   import path of the CLI and the web application).
 
 mod read;
+pub mod rpjmd;
 pub mod spelling;
 mod stem;
 pub mod text;

@@ -28,11 +28,28 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             file,
             format,
             verbose,
+            rpjmd: false,
         } => parse(&file, format, verbose),
+        Command::Parse {
+            file,
+            format,
+            verbose,
+            rpjmd: true,
+        } => crate::pemda::parse_rpjmd(&file, format, verbose),
         Command::Import {
             file,
             replace,
             name,
+            rpjmd: true,
+        } => {
+            let store = db().await?;
+            crate::pemda::import_rpjmd(&store, &file, name.as_deref(), replace).await
+        }
+        Command::Import {
+            file,
+            replace,
+            name,
+            ..
         } if crate::pemda::is_pemda_file(&file)? => {
             if name.is_some() {
                 bail!("--name hanya untuk organisasi; nama pemda tertulis di berkasnya");
@@ -44,6 +61,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             file,
             replace,
             name,
+            ..
         } => {
             let org = read_organisation(&file, name.as_deref())?;
             let mode = if replace {
@@ -349,7 +367,7 @@ fn names(orgs: &[pokin_store::OrgSummary]) -> String {
         .join(", ")
 }
 
-fn read_text(path: &Path) -> Result<String> {
+pub(crate) fn read_text(path: &Path) -> Result<String> {
     let bytes =
         std::fs::read(path).with_context(|| format!("tidak dapat membaca {}", path.display()))?;
     pokin_import::decode(&bytes)
@@ -357,7 +375,7 @@ fn read_text(path: &Path) -> Result<String> {
         .map_err(|why| anyhow::anyhow!("{} {why}", path.display()))
 }
 
-fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -376,7 +394,7 @@ fn parse(path: &Path, format: ParseFormat, verbose: bool) -> Result<ExitCode> {
             let draft = tree.to_draft(&file_stem(path));
             print!("{}", render::tree(&draft, render::TreeOptions::default()));
             println!();
-            print_diagnostics(&tree, &file_name(path), verbose);
+            print_diagnostics(&tree.diagnostics, &file_name(path), verbose);
         }
     }
     Ok(if tree.has_errors() {
@@ -386,16 +404,16 @@ fn parse(path: &Path, format: ParseFormat, verbose: bool) -> Result<ExitCode> {
     })
 }
 
-fn print_diagnostics(tree: &text::ParsedTree, name: &str, verbose: bool) {
+pub(crate) fn print_diagnostics(diagnostics: &[text::Diagnostic], name: &str, verbose: bool) {
     let mut hidden = 0;
-    for d in &tree.diagnostics {
+    for d in diagnostics {
         if d.severity == Severity::Info && !verbose {
             hidden += 1;
             continue;
         }
         println!("{}", d.render(name));
     }
-    let count = |s| tree.diagnostics.iter().filter(|d| d.severity == s).count();
+    let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();
     println!(
         "{} kesalahan, {} peringatan, {} info{}",
         count(Severity::Error),
@@ -436,7 +454,7 @@ fn read_organisation(path: &Path, name: Option<&str>) -> Result<Organisation> {
             Ok(org)
         }
         (None, Some(tree)) if tree.has_errors() => {
-            print_diagnostics(tree, &file_name(path), false);
+            print_diagnostics(&tree.diagnostics, &file_name(path), false);
             bail!(
                 "{} berisi kesalahan; tidak ada yang disimpan. Perbaiki baris di atas lalu impor lagi.",
                 file_name(path)

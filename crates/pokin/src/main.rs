@@ -75,6 +75,10 @@ enum Command {
         /// Tampilkan juga diagnosis info (satuan, polaritas, induk yang disimpulkan)
         #[arg(long, short)]
         verbose: bool,
+        /// Berkas berisi pohon kinerja RPJMD pemda (visi, misi, tujuan, sasaran daerah), bukan
+        /// pohon kinerja perangkat daerah
+        #[arg(long)]
+        rpjmd: bool,
     },
     /// Mengimpor teks pohon kinerja atau YAML kanonik (organisasi atau pemda) ke basis data
     /// (utuh atau tidak sama sekali)
@@ -83,9 +87,13 @@ enum Command {
         /// Ganti organisasi (atau pemda) bernama sama yang sudah ada
         #[arg(long)]
         replace: bool,
-        /// Nama organisasi (bawaan: dari judul dokumen atau nama berkas)
+        /// Nama organisasi atau pemda (bawaan: dari judul dokumen atau nama berkas)
         #[arg(long)]
         name: Option<String>,
+        /// Teks pohon kinerja RPJMD: menyimpan pohon pemda (dengan --replace: mengganti pohon
+        /// pemda bernama sama; tautan tetap, yang ujungnya hilang ditandai rusak)
+        #[arg(long)]
+        rpjmd: bool,
     },
     /// Mengekspor organisasi (atau pemda, dengan --pemda) sebagai YAML kanonik
     Export {

@@ -4,12 +4,12 @@
 //! is the API's (`pokin_web::routes::pemda`).
 
 use crate::ParseFormat;
-use crate::commands::actor;
+use crate::commands::{actor, file_name, print_diagnostics, read_text};
 use crate::measure::realisation_text;
 use anyhow::{Context, Result, bail};
 use pokin_domain::capaian::PredicateBands;
 use pokin_domain::format;
-use pokin_domain::pemda::PemdaSource;
+use pokin_domain::pemda::{PemdaDraft, PemdaSource};
 use pokin_import::yaml;
 use pokin_store::Store;
 use std::fmt::Write as _;
@@ -52,6 +52,101 @@ pub async fn import(store: &Store, path: &Path, replace: bool) -> Result<ExitCod
         done.crosscuts
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `pokin parse --rpjmd FILE`: the RPJMD tree as read and what the reader had to say; JSON
+/// `{"pemda": …, "diagnostics": […]}` with `--format json`. Exit 1 when anything is in error.
+pub fn parse_rpjmd(path: &Path, fmt: ParseFormat, verbose: bool) -> Result<ExitCode> {
+    let reading = pokin_import::rpjmd::parse(&read_text(path)?, None);
+    match fmt {
+        ParseFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "pemda": reading.draft,
+                "diagnostics": reading.diagnostics,
+            }))?
+        ),
+        ParseFormat::Text => {
+            print!("{}", rpjmd_tree(&reading.draft));
+            println!();
+            print_diagnostics(&reading.diagnostics, &file_name(path), verbose);
+        }
+    }
+    Ok(if reading.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `pokin import --rpjmd FILE [--name N] [--replace]`: a new pemda from an RPJMD text, or
+/// (`--replace`) a new tree for the pemda of that name, its links kept.
+pub async fn import_rpjmd(
+    store: &Store,
+    path: &Path,
+    name: Option<&str>,
+    replace: bool,
+) -> Result<ExitCode> {
+    let reading = pokin_import::rpjmd::parse(&read_text(path)?, name);
+    let Some(pemda) = reading.pemda else {
+        print_diagnostics(&reading.diagnostics, &file_name(path), false);
+        bail!(
+            "{} berisi kesalahan; tidak ada yang disimpan. Perbaiki baris di atas lalu impor lagi.",
+            file_name(path)
+        );
+    };
+    let existing = store.pemda_by_name(&pemda.name).await?;
+    let id = match existing {
+        Some(p) if !replace => bail!(
+            "pemda '{}' sudah ada (id {}). Pakai --replace untuk mengganti pohon RPJMD-nya.",
+            p.name,
+            p.id
+        ),
+        other => {
+            store
+                .save_pemda(&actor(), other.map(|p| p.id), &pemda)
+                .await?
+        }
+    };
+    println!(
+        "Pohon RPJMD '{}' tersimpan (id {id}): {} simpul, {} indikator.",
+        pemda.name,
+        pemda.nodes.len(),
+        pemda.indicators().count()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The RPJMD tree for the terminal: one line per node and indicator, indented by depth.
+fn rpjmd_tree(d: &PemdaDraft) -> String {
+    let mut out = format!(
+        "{} (RPJMD {}–{})\nVisi: {}\n",
+        d.name, d.rpjmd.start, d.rpjmd.end, d.visi
+    );
+    fn walk(d: &PemdaDraft, parent: Option<&pokin_domain::Code>, depth: usize, out: &mut String) {
+        for n in d.nodes.iter().filter(|n| n.parent.as_ref() == parent) {
+            let pad = "  ".repeat(depth);
+            let _ = writeln!(out, "{pad}{} {} {}", n.level.label(), n.code, n.statement);
+            for i in &n.indicators {
+                let targets = i
+                    .targets
+                    .iter()
+                    .map(|(y, v)| format!("{y}: {}", format::value_text(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let _ = writeln!(
+                    out,
+                    "{pad}  · {} {} [{}] {targets}",
+                    i.code,
+                    i.name,
+                    i.satuan.as_deref().unwrap_or("—")
+                );
+            }
+            walk(d, Some(&n.code), depth + 1, out);
+        }
+    }
+    walk(d, None, 0, &mut out);
+    out
 }
 
 /// The pemda named `name`, or the only one when `name` is empty.

@@ -152,3 +152,45 @@ fn the_pemda_file_round_trips_byte_for_byte() {
         assert_eq!(other.ok(&["export", "--pemda"]), pemda, "nothing changed");
     }
 }
+
+/// An RPJMD tree from text: `pokin parse --rpjmd` shows it with line diagnostics, `pokin import
+/// --rpjmd` stores it (refusing a file in error, and a second pemda of the same name without
+/// --replace).
+#[test]
+fn an_rpjmd_text_is_parsed_and_imported() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../pokin-import/tests/fixtures/rpjmd_sukamaju.txt"
+    );
+    for env in Env::all() {
+        let j = json(&env.ok(&["parse", "--rpjmd", fixture, "--format", "json"]));
+        assert_eq!(j["pemda"]["name"], "Pemerintah Kabupaten Sukamaju");
+        assert_eq!(j["pemda"]["nodes"].as_array().unwrap().len(), 9);
+        assert_eq!(j["diagnostics"][0]["severity"], "info");
+
+        let bad = env.path("rusak.txt");
+        std::fs::write(
+            &bad,
+            "RPJMD KABUPATEN CONTOH 2025-2029\nVISI Maju\nMISI 1 Misi\nSASARAN 1.1 Tanpa tujuan\n",
+        )
+        .unwrap();
+        let out = env.pokin(&["import", "--rpjmd", bad.to_str().unwrap()]);
+        assert!(!out.status.success());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("rusak.txt:4: kesalahan: Sasaran Daerah tanpa induk"),
+            "{stdout}"
+        );
+        let out = env.pokin(&["cakupan", "--tahun", "2025"]);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("belum ada pemda"));
+
+        let out = env.ok(&["import", "--rpjmd", fixture]);
+        assert!(out.contains("9 simpul, 5 indikator"), "{out}");
+        let yaml = env.ok(&["export", "--pemda"]);
+        assert!(yaml.contains("code: IKS4") && yaml.contains("name: Tingkat Pengangguran Terbuka"));
+        let again = env.pokin(&["import", "--rpjmd", fixture]);
+        assert!(!again.status.success());
+        assert!(String::from_utf8_lossy(&again.stderr).contains("--replace"));
+        env.ok(&["import", "--rpjmd", "--replace", fixture]);
+    }
+}

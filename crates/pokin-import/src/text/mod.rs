@@ -18,9 +18,9 @@
 
 mod build;
 mod infer;
-mod lines;
+pub(crate) mod lines;
 mod similarity;
-mod spec;
+pub(crate) mod spec;
 
 use crate::spelling::{Speller, find_typos};
 use pokin_domain::check::Severity;
