@@ -23,6 +23,7 @@
 //! | [`Action::ReadPemda`] (RPJMD tree, coverage, capaian, links) | all | — | — | — | pemda-wide inspektorat; bappeda and kepala daerah of the pemda |
 //! | [`Action::EditPemda`] (propose links, review notes, own realisations) | all | — | — | — | bappeda of the pemda |
 //! | [`Action::DecideLink`] (accept, reject a link) | all | a link proposed by Bappeda to its organisation (without unit scope) | — | — | bappeda: a link proposed by a perangkat daerah of its pemda |
+//! | [`Action::LinkObjectives`] (propose a link upward, ask or answer crosscutting, resolve a review note on its tree) | all | own org, not scoped to a unit | — | — | — |
 //!
 //! Bappeda, Kepala Daerah and a pemda-wide Inspektorat read every organisation of their pemda
 //! (`User::pemda_orgs`) as its own people do; they change nothing in an organisation's tree.
@@ -77,6 +78,10 @@ pub enum Action {
     EditPemda,
     /// Accept or reject a link (`Target::Link`): the side that did not propose it.
     DecideLink,
+    /// An organisation's side of the pemda (`Target::Org`): propose a link from its objective
+    /// to the RPJMD, ask another organisation for crosscutting or answer a request addressed to
+    /// it, resolve a review note on its tree.
+    LinkObjectives,
 }
 
 /// What the action is done to.
@@ -261,6 +266,15 @@ pub fn can(user: &User, action: Action, target: Target<'_>) -> Result<(), Denied
             Role::Perencana => d,
             _ => only_perencana(role, "mengubah target Rencana Aksi"),
         }),
+        Action::LinkObjectives => {
+            if user.role != Role::Perencana {
+                return Err(only_perencana(
+                    role,
+                    "mengusulkan tautan RPJMD, crosscutting atau menyelesaikan catatan reviu",
+                ));
+            }
+            whole_org(user, in_org, "Tautan RPJMD dan crosscutting")
+        }
         // Capaian dashboards
         Action::ConfigureCapaian => {
             if user.role != Role::Perencana {

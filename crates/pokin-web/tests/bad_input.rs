@@ -641,6 +641,37 @@ fn cases(c: &Ctx) -> Vec<Case> {
             .field("since", "2025-01-02", date())
             .field("until", "2026-12-31", date())
     };
+    // The organisation's side of the pemda: shared by pages and API.
+    let upward = |k: Case| {
+        k.param("id", org, OrgId)
+            .field("sasaran", "T1", p())
+            .field("indikator", "IKT1", p())
+            .field("sasaran_opd", "kepala SS1", p())
+            .field("peran", "pendukung", en())
+            .field("bobot", "1", num())
+            .accepts("bobot", &[""])
+    };
+    let crosscut = |k: Case| {
+        k.param("id", org, OrgId)
+            .field("sasaran_opd", "kepala SS1", p())
+            .field("indikator", "IKU1", p())
+            .field("organisasi", c.other_org.to_string(), Some(OrgId))
+            .field("bagian", "40", num())
+            .field("catatan", "Mohon dukungan", txt())
+    };
+    let answer = |k: Case| {
+        k.param("id", org, OrgId)
+            .param("crosscut", 999_999, Id)
+            .param("action", "tolak", Key)
+            .field("sasaran_opd", "", txt())
+            .field("alasan", "Bukan urusan kami", txt())
+    };
+    let note = |k: Case| {
+        k.param("pemda", c.pemda, Id)
+            .field("organisasi", org.to_string(), Some(OrgId))
+            .field("pada", "kepala SS1", p())
+            .field("isi", "Indikator belum terukur", txt())
+    };
     let indicator_fields = |k: Case, json: bool| {
         let k = k
             .field("code", "IK9{n}", p())
@@ -1291,6 +1322,55 @@ fn cases(c: &Ctx) -> Vec<Case> {
         .param("action", "tolak", Key)
         .field("sasaran_opd", "", txt())
         .field("alasan", "Bukan urusan kami", txt()),
+        // The organisation's side: an upward proposal, crosscutting (the test pemda has no
+        // second member, so asking is refused whatever the values, and there is nothing to
+        // answer), review notes (none exists to resolve).
+        upward(post(
+            "/organisasi/{id}/rpjmd/tautan",
+            S("perencana"),
+            Enc::Form,
+        )),
+        upward(post(
+            "/api/v1/organisations/{id}/rpjmd/tautan",
+            T("perencana"),
+            Enc::Json,
+        )),
+        crosscut(post(
+            "/organisasi/{id}/crosscutting",
+            S("perencana"),
+            Enc::Form,
+        )),
+        crosscut(post(
+            "/api/v1/organisations/{id}/crosscutting",
+            T("perencana"),
+            Enc::Json,
+        )),
+        answer(post(
+            "/organisasi/{id}/crosscutting/{crosscut}/{action}",
+            S("perencana"),
+            Enc::Form,
+        )),
+        answer(post(
+            "/api/v1/organisations/{id}/crosscutting/{crosscut}/{action}",
+            T("perencana"),
+            Enc::Json,
+        )),
+        note(post("/pemda/{pemda}/catatan", S("admin"), Enc::Form)),
+        note(post("/api/v1/pemda/{pemda}/catatan", T("admin"), Enc::Json)),
+        post(
+            "/organisasi/{id}/catatan/{note}/selesai",
+            S("perencana"),
+            Enc::Empty,
+        )
+        .param("id", org, OrgId)
+        .param("note", 999_999, Id),
+        post(
+            "/pemda/{pemda}/catatan/{note}/selesai",
+            S("admin"),
+            Enc::Empty,
+        )
+        .param("pemda", c.pemda, Id)
+        .param("note", 999_999, Id),
     ]
 }
 

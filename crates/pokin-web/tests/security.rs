@@ -363,6 +363,23 @@ const EXPECTED: &[(&str, Rule)] = &[
         "POST /api/v1/pemda/{pemda}/tautan/{link}/{action}",
         ApiOrgWide,
     ),
+    ("POST /organisasi/{id}/rpjmd/tautan", OrgWide),
+    ("POST /organisasi/{id}/crosscutting", OrgWide),
+    (
+        "POST /organisasi/{id}/crosscutting/{crosscut}/{action}",
+        OrgWide,
+    ),
+    ("POST /organisasi/{id}/catatan/{note}/selesai", OrgWide),
+    ("POST /pemda/{pemda}/catatan", PemdaEdit),
+    ("POST /pemda/{pemda}/catatan/{note}/selesai", PemdaEdit),
+    ("POST /api/v1/organisations/{id}/rpjmd/tautan", ApiOrgWide),
+    ("POST /api/v1/organisations/{id}/crosscutting", ApiOrgWide),
+    (
+        "POST /api/v1/organisations/{id}/crosscutting/{crosscut}/{action}",
+        ApiOrgWide,
+    ),
+    ("GET /api/v1/pemda/{pemda}/crosscutting", ApiPemdaRead),
+    ("POST /api/v1/pemda/{pemda}/catatan", ApiPemdaEdit),
     ("GET /api/openapi.json", Anyone),
     ("GET /api/docs", Anyone),
 ];
@@ -1034,7 +1051,12 @@ fn fill(
         "period" => "2026-tw1".into(),
         "year" => "2026".into(),
         "quarter" => "4".into(),
-        "action" if pattern.contains("/tautan/") => "tolak".into(),
+        "action" if pattern.contains("/tautan/") || pattern.contains("/crosscutting/") => {
+            "tolak".into()
+        }
+        // No crosscut or note of the test organisation exists: an allowed principal meets 404,
+        // a refused one 401/403 before anything is read.
+        "crosscut" | "note" => "999999".into(),
         "action" => "ajukan".into(),
         "pemda" => t.pemda.to_string(),
         "link" => t.link.to_string(),
@@ -2065,7 +2087,7 @@ fn every_parameter_has_a_value_source() {
         .chain(
             [
                 "id", "name", "period", "year", "quarter", "action", "token", "token_id", "pemda",
-                "link",
+                "link", "crosscut", "note",
             ]
             .iter(),
         )

@@ -243,6 +243,7 @@ pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(crate::routes::api_capaian::CapaianApiDoc::openapi());
     // The pemda.
     doc.merge(crate::routes::pemda::PemdaApiDoc::openapi());
+    doc.merge(crate::routes::pemda_opd::PemdaOpdApiDoc::openapi());
     Json(doc)
 }
 

@@ -30,6 +30,7 @@ pub mod workbook;
 // Documents
 pub mod dokumen;
 pub mod pemda; // the pemda: RPJMD, links, coverage
+pub mod pemda_opd; // an OPD's side: upward links, crosscutting; review notes
 
 use crate::{AppState, Error, assets, auth};
 use axum::Router;
@@ -123,6 +124,9 @@ const LINK_DECIDE: &str = "pihak yang tidak mengusulkan: perencana organisasi ya
      untuk usulan Bappeda; bappeda pemda itu untuk usulan perangkat daerah; admin";
 const TOKEN_PEMDA_READ: &str = "token API; bappeda, kepala daerah dan inspektorat pemda itu; admin";
 const TOKEN_PEMDA_EDIT: &str = "token API; bappeda pemda itu; admin";
+/// An organisation's side of the pemda (see `permission::Action::LinkObjectives`).
+const LINK_OWN: &str = "perencana (organisasinya, tanpa lingkup unit), admin";
+const TOKEN_LINK_OWN: &str = "token API; perencana (organisasinya, tanpa lingkup unit), admin";
 const TOKEN_LINK_DECIDE: &str =
     "token API; pihak yang tidak mengusulkan tautan (lihat halaman); admin";
 const WORKBOOK: &str = "perencana (sel target) dan operator (sel realisasi), dalam lingkupnya; admin; \
@@ -705,6 +709,61 @@ fn routes() -> Routes {
         "/api/v1/pemda/{pemda}/tautan/{link}/{action}",
         TOKEN_LINK_DECIDE,
         pemda::api_decide,
+    )
+    .post(
+        "/organisasi/{id}/rpjmd/tautan",
+        LINK_OWN,
+        pemda_opd::propose_upward_page,
+    )
+    .post(
+        "/organisasi/{id}/crosscutting",
+        LINK_OWN,
+        pemda_opd::ask_crosscut_page,
+    )
+    .post(
+        "/organisasi/{id}/crosscutting/{crosscut}/{action}",
+        LINK_OWN,
+        pemda_opd::answer_crosscut_page,
+    )
+    .post(
+        "/organisasi/{id}/catatan/{note}/selesai",
+        LINK_OWN,
+        pemda_opd::resolve_org_note_page,
+    )
+    .post(
+        "/pemda/{pemda}/catatan",
+        PEMDA_EDIT,
+        pemda_opd::write_note_page,
+    )
+    .post(
+        "/pemda/{pemda}/catatan/{note}/selesai",
+        PEMDA_EDIT,
+        pemda_opd::resolve_pemda_note_page,
+    )
+    .post(
+        "/api/v1/organisations/{id}/rpjmd/tautan",
+        TOKEN_LINK_OWN,
+        pemda_opd::api_propose_upward,
+    )
+    .post(
+        "/api/v1/organisations/{id}/crosscutting",
+        TOKEN_LINK_OWN,
+        pemda_opd::api_ask_crosscut,
+    )
+    .post(
+        "/api/v1/organisations/{id}/crosscutting/{crosscut}/{action}",
+        TOKEN_LINK_OWN,
+        pemda_opd::api_answer_crosscut,
+    )
+    .get(
+        "/api/v1/pemda/{pemda}/crosscutting",
+        TOKEN_PEMDA_READ,
+        pemda_opd::api_crosscuts,
+    )
+    .post(
+        "/api/v1/pemda/{pemda}/catatan",
+        TOKEN_PEMDA_EDIT,
+        pemda_opd::api_write_note,
     )
     // (end of The pemda)
     .get("/api/openapi.json", ANYONE, api::openapi_json)

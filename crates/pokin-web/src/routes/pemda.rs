@@ -161,7 +161,7 @@ pub struct YearQuery {
     pub tahun: Option<i32>,
 }
 
-fn year_of(q: &YearQuery, o_start: i32, o_end: i32) -> Result<i32, Error> {
+pub(crate) fn year_of(q: &YearQuery, o_start: i32, o_end: i32) -> Result<i32, Error> {
     let y = q.tahun.unwrap_or_else(|| {
         let now = crate::capaian::today().year();
         // The last full year, within the RPJMD.
@@ -175,7 +175,7 @@ fn year_of(q: &YearQuery, o_start: i32, o_end: i32) -> Result<i32, Error> {
     Ok(y)
 }
 
-async fn overview(
+pub(crate) async fn overview(
     state: &AppState,
     user: &User,
     pemda_id: i64,
@@ -208,7 +208,7 @@ pub struct ProposeForm {
     pub bobot: String,
 }
 
-fn field(name: &str, message: impl Into<String>) -> Error {
+pub(crate) fn field(name: &str, message: impl Into<String>) -> Error {
     let message = message.into();
     Error::Unprocessable {
         message: message.clone(),
@@ -216,7 +216,7 @@ fn field(name: &str, message: impl Into<String>) -> Error {
     }
 }
 
-fn parse_code(name: &str, s: &str) -> Result<Code, Error> {
+pub(crate) fn parse_code(name: &str, s: &str) -> Result<Code, Error> {
     Code::parse(s).map_err(|e| field(name, e.0))
 }
 
@@ -232,6 +232,20 @@ async fn propose(
         .trim()
         .parse()
         .map_err(|_| field("organisasi", "pilih perangkat daerah yang dituju"))?;
+    let link = new_link(org_id, f, None, LinkSide::Pemda)?;
+    Ok(state
+        .store
+        .propose_link(&user.username, pemda_id, &link)
+        .await?)
+}
+
+/// The link a proposal form describes, from `side`, with the OPD's `source` when it names one.
+pub(crate) fn new_link(
+    org_id: i64,
+    f: &ProposeForm,
+    source: Option<OpdSource>,
+    side: LinkSide,
+) -> Result<NewLink, Error> {
     let node = parse_code("sasaran", &f.sasaran)?;
     let indicator = match f.indikator.trim() {
         "" => None,
@@ -247,18 +261,14 @@ async fn propose(
         s => format::parse_number(s)
             .ok_or_else(|| field("bobot", format!("bobot '{s}' bukan angka")))?,
     };
-    let link = NewLink {
+    Ok(NewLink {
         org_id,
         target: PemdaTarget { node, indicator },
-        source: None,
+        source,
         role,
         weight,
-        side: LinkSide::Pemda,
-    };
-    Ok(state
-        .store
-        .propose_link(&user.username, pemda_id, &link)
-        .await?)
+        side,
+    })
 }
 
 /// An answer to a link, as the form and the API send it.
@@ -274,7 +284,7 @@ pub struct DecideForm {
     pub alasan: String,
 }
 
-fn parse_source(s: &str) -> Result<Option<OpdSource>, Error> {
+pub(crate) fn parse_source(s: &str) -> Result<Option<OpdSource>, Error> {
     let parts: Vec<&str> = s.split_whitespace().collect();
     let bad = || {
         field(
@@ -381,16 +391,150 @@ struct LinkRow {
     can_decide: bool,
 }
 
-struct NoteRow {
+pub(crate) struct NoteRow {
+    id: i64,
     on: String,
     body: String,
     author: String,
     open: bool,
+    /// Where the "selesai" form posts, when the user may resolve it.
+    resolve: Option<String>,
+}
+
+/// A crosscutting request as the pages show it.
+pub(crate) struct CrosscutRow {
+    id: i64,
+    from: String,
+    to: String,
+    to_org: i64,
+    share: String,
+    status: &'static str,
+    status_label: &'static str,
+    reason: String,
+    note: String,
+    /// The receiving organisation may answer it (and the objectives it may name).
+    can_decide: bool,
+}
+
+impl CrosscutRow {
+    /// The share against the asking objective's target (`bagian 40 dari target 100: kurang`),
+    /// empty without a share.
+    pub(crate) fn share_text(&self) -> &str {
+        &self.share
+    }
+}
+
+/// Every crosscut of the pemda (or those `org_id` asks or is asked), with the shares of a
+/// split count target against the asking objective's target of the year.
+pub(crate) fn crosscut_rows(
+    o: &PemdaOverview,
+    user: &User,
+    org_id: Option<i64>,
+) -> Vec<CrosscutRow> {
+    use pokin_domain::pemda::share_balance;
+    o.crosscuts
+        .iter()
+        .filter(|c| org_id.is_none_or(|id| c.from_org == id || c.to_org == id))
+        .map(|c| {
+            let target = o.member(c.from_org).and_then(|org| {
+                let ind = org
+                    .unit(&c.from.unit)?
+                    .objectives
+                    .iter()
+                    .find(|ob| ob.code == c.from.objective)?
+                    .indicators
+                    .iter()
+                    .find(|i| Some(&i.code) == c.from.indicator.as_ref())?;
+                match ind.targets.get(&o.year)? {
+                    pokin_domain::TargetValue::Number(n) => Some(*n),
+                    _ => None,
+                }
+            });
+            let shares = o
+                .crosscuts
+                .iter()
+                .filter(|x| {
+                    x.from_org == c.from_org && x.from == c.from && x.status != LinkStatus::Ditolak
+                })
+                .filter_map(|x| x.share);
+            let share = match (c.share, target) {
+                (Some(s), Some(t)) => format!(
+                    "bagian {} dari target {}: {}",
+                    format::number_trimmed(s, 2),
+                    format::number_trimmed(t, 2),
+                    share_balance(t, shares).label()
+                ),
+                (Some(s), None) => format!("bagian {}", format::number_trimmed(s, 2)),
+                _ => String::new(),
+            };
+            CrosscutRow {
+                id: c.id,
+                from: format!("{} · {}", o.org_name(c.from_org), c.from.label()),
+                to: match &c.to {
+                    Some(t) => format!("{} · {}", o.org_name(c.to_org), t.label()),
+                    None => o.org_name(c.to_org),
+                },
+                to_org: c.to_org,
+                share,
+                status: c.status.as_str(),
+                status_label: c.status.label(),
+                reason: c.reason.clone().unwrap_or_default(),
+                note: c.note.clone().unwrap_or_default(),
+                can_decide: c.status == LinkStatus::Diusulkan
+                    && can(user, Action::LinkObjectives, Target::Org(c.to_org)).is_ok(),
+            }
+        })
+        .collect()
+}
+
+/// A review note as the pages show it; `resolve` is where its "selesai" form posts when
+/// `user` may resolve it (Bappeda on its page, the OPD's perencana on the OPD's).
+fn note_row(
+    o: &PemdaOverview,
+    n: &pokin_store::ReviewNote,
+    user: &User,
+    on_org_page: bool,
+) -> NoteRow {
+    let resolve = n.open.then(|| match (on_org_page, n.org_id) {
+        (true, Some(org)) => can(user, Action::LinkObjectives, Target::Org(org))
+            .is_ok()
+            .then(|| format!("/organisasi/{org}/catatan/{}/selesai", n.id)),
+        _ => can(user, Action::EditPemda, Target::Pemda(o.id))
+            .is_ok()
+            .then(|| format!("/pemda/{}/catatan/{}/selesai", o.id, n.id)),
+    });
+    NoteRow {
+        id: n.id,
+        on: match (n.org_id, &n.unit) {
+            (Some(_), Some(u)) if on_org_page => format!("{u} {}", n.code),
+            (Some(org), Some(u)) => format!("{} · {u} {}", o.org_name(org), n.code),
+            _ => format!("RPJMD · {}", n.code),
+        },
+        body: n.body.clone(),
+        author: format!("{} · {}", n.author, format::date(n.created_at.date_naive())),
+        open: n.open,
+        resolve: resolve.flatten(),
+    }
+}
+
+/// The nodes a link may name (every node but a misi), for the proposal forms.
+fn node_choices(o: &PemdaOverview) -> Vec<(String, String)> {
+    o.pemda
+        .nodes
+        .iter()
+        .filter(|n| n.level != pokin_domain::pemda::PemdaLevel::Misi)
+        .map(|n| {
+            (
+                n.code.to_string(),
+                format!("{} {} — {}", n.level.label(), n.code, n.statement),
+            )
+        })
+        .collect()
 }
 
 #[derive(Template)]
 #[template(path = "pemda.html")]
-struct PemdaPage {
+pub(crate) struct PemdaPage {
     layout: Layout,
     id: i64,
     name: String,
@@ -407,6 +551,7 @@ struct PemdaPage {
     orgs: Vec<OrgRow>,
     links: Vec<LinkRow>,
     notes: Vec<NoteRow>,
+    crosscuts: Vec<CrosscutRow>,
     can_edit: bool,
     node_choices: Vec<(String, String)>,
     pemda_id_of_links: i64,
@@ -472,7 +617,7 @@ fn link_rows(o: &PemdaOverview, user: &User, only_org: Option<i64>) -> Vec<LinkR
         .collect()
 }
 
-fn pemda_page(
+pub(crate) fn pemda_page(
     current: &CurrentUser,
     o: &PemdaOverview,
     notice: Option<&'static str>,
@@ -588,15 +733,7 @@ fn pemda_page(
     let notes = o
         .notes
         .iter()
-        .map(|n| NoteRow {
-            on: match (n.org_id, &n.unit) {
-                (Some(org), Some(u)) => format!("{} · {u} {}", o.org_name(org), n.code),
-                _ => format!("RPJMD · {}", n.code),
-            },
-            body: n.body.clone(),
-            author: format!("{} · {}", n.author, format::date(n.created_at.date_naive())),
-            open: n.open,
-        })
+        .map(|n| note_row(o, n, &current.user, false))
         .collect();
     PemdaPage {
         layout: Layout::for_user(current, format!("Pemda — {}", o.pemda.name), "pemda"),
@@ -618,35 +755,31 @@ fn pemda_page(
         can_edit: can(&current.user, Action::EditPemda, Target::Pemda(o.id)).is_ok(),
         pemda_id_of_links: o.id,
         objectives_of_links: Vec::new(),
-        node_choices: o
-            .pemda
-            .nodes
-            .iter()
-            .filter(|n| n.level != pokin_domain::pemda::PemdaLevel::Misi)
-            .map(|n| {
-                (
-                    n.code.to_string(),
-                    format!("{} {} — {}", n.level.label(), n.code, n.statement),
-                )
-            })
-            .collect(),
+        node_choices: node_choices(o),
+        crosscuts: crosscut_rows(o, &current.user, None),
     }
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PageQuery {
+    // The year and the message of the last step.
     pub tahun: Option<i32>,
     pub pesan: String,
 }
 
-fn notice(pesan: &str) -> Option<&'static str> {
+pub(crate) fn notice(pesan: &str) -> Option<&'static str> {
     match pesan {
         "diusulkan" => {
             Some("Tautan diusulkan; perangkat daerah yang dituju melihatnya di halaman RPJMD-nya.")
         }
         "diterima" => Some("Tautan diterima."),
         "ditolak" => Some("Tautan ditolak; alasannya tercatat."),
+        "crosscutting" => Some("Permintaan crosscutting terkirim ke organisasi yang dituju."),
+        "crosscutting-diterima" => Some("Crosscutting diterima."),
+        "crosscutting-ditolak" => Some("Crosscutting ditolak; alasannya tercatat."),
+        "catatan" => Some("Catatan reviu tersimpan; perangkat daerah melihatnya di halamannya."),
+        "catatan-selesai" => Some("Catatan reviu ditandai selesai."),
         _ => None,
     }
 }
@@ -763,7 +896,7 @@ pub async fn decide_page(
 
 #[derive(Template)]
 #[template(path = "rpjmd.html")]
-struct RpjmdPage {
+pub(crate) struct RpjmdPage {
     layout: Layout,
     org_id: i64,
     org_name: String,
@@ -774,9 +907,14 @@ struct RpjmdPage {
     links: Vec<LinkRow>,
     objectives_of_links: Vec<(String, String)>,
     notes: Vec<NoteRow>,
+    crosscuts: Vec<CrosscutRow>,
+    /// The organisation's perencana proposes links and crosscutting here.
+    can_link: bool,
+    node_choices: Vec<(String, String)>,
+    other_orgs: Vec<(i64, String)>,
 }
 
-fn rpjmd_page(
+pub(crate) fn rpjmd_page(
     current: &CurrentUser,
     o: &PemdaOverview,
     org_id: i64,
@@ -812,16 +950,16 @@ fn rpjmd_page(
             .notes
             .iter()
             .filter(|n| n.org_id == Some(org_id))
-            .map(|n| NoteRow {
-                on: format!(
-                    "{} {}",
-                    n.unit.as_ref().map(UnitKey::as_str).unwrap_or(""),
-                    n.code
-                ),
-                body: n.body.clone(),
-                author: format!("{} · {}", n.author, format::date(n.created_at.date_naive())),
-                open: n.open,
-            })
+            .map(|n| note_row(o, n, &current.user, true))
+            .collect(),
+        crosscuts: crosscut_rows(o, &current.user, Some(org_id)),
+        can_link: can(&current.user, Action::LinkObjectives, Target::Org(org_id)).is_ok(),
+        node_choices: node_choices(o),
+        other_orgs: o
+            .members
+            .iter()
+            .filter(|(id, _)| *id != org_id)
+            .map(|(id, org)| (*id, org.name.clone()))
             .collect(),
     }
 }

@@ -5,8 +5,9 @@
 //!   indicators the months of it that have begun), drafts not yet submitted, and realisations
 //!   returned (with the reason).
 //! - Verifikator: realisations submitted (*diajukan*) in scope.
-//! - Perencana: reopen requests waiting for a decision, and quarters that have ended but are
-//!   not closed.
+//! - Perencana: reopen requests waiting for a decision, quarters that have ended but are
+//!   not closed, and (organisation-wide perencana of a pemda member) Bappeda's open review
+//!   notes on its tree, links Bappeda proposed to it and crosscutting asked of it.
 //! - Admin: what a verifikator and a perencana would see, in every organisation.
 //!
 //! Who sees an item is decided by [`can`] with the action the item asks for. The navigation
@@ -43,6 +44,64 @@ pub(crate) struct TaskGroup {
     pub id: &'static str,
     pub heading: String,
     pub items: Vec<Task>,
+}
+
+/// What Bappeda left for organisation `org_id`: its open review notes (`catatan-reviu`), the
+/// links Bappeda proposed to it (`tautan-rpjmd`) and the crosscutting asked of it
+/// (`crosscutting`), each linking to its RPJMD page.
+async fn pemda_tasks(
+    state: &AppState,
+    org_id: i64,
+    pemda_id: i64,
+    prefix: &str,
+    out: &mut Vec<Task>,
+) -> Result<(), Error> {
+    use pokin_domain::pemda::{LinkSide, LinkStatus};
+    let page = format!("/organisasi/{org_id}/rpjmd");
+    for n in state.store.review_notes(pemda_id).await? {
+        if n.open && n.org_id == Some(org_id) {
+            out.push(Task {
+                kind: "catatan-reviu",
+                title: format!(
+                    "{prefix}Catatan reviu pada {} {}",
+                    n.unit.as_ref().map_or("", |u| u.as_str()),
+                    n.code
+                ),
+                detail: Some(n.body.clone()),
+                href: format!("{page}#catatan-{}", n.id),
+                badge: None,
+            });
+        }
+    }
+    for l in state.store.links(pemda_id).await? {
+        if l.org_id == org_id
+            && l.status == LinkStatus::Diusulkan
+            && l.proposed_by == LinkSide::Pemda
+        {
+            out.push(Task {
+                kind: "tautan-rpjmd",
+                title: format!(
+                    "{prefix}Tautan ke sasaran daerah {} menunggu jawaban",
+                    l.target.node
+                ),
+                detail: None,
+                href: format!("{page}#tautan-{}", l.id),
+                badge: None,
+            });
+        }
+    }
+    for c in state.store.crosscuts(pemda_id).await? {
+        if c.to_org == org_id && c.status == LinkStatus::Diusulkan {
+            out.push(Task {
+                kind: "crosscutting",
+                title: format!("{prefix}Permintaan crosscutting untuk {}", c.from.label()),
+                detail: c.note.clone(),
+                href: format!("{page}#crosscutting-{}", c.id),
+                badge: None,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// What the user does in the workflow, by role.
@@ -94,6 +153,7 @@ pub(crate) async fn tasks(state: &AppState, user: &User) -> Result<Vec<TaskGroup
     let mut submitted = Vec::new();
     let mut reopen = Vec::new();
     let mut due = Vec::new();
+    let mut notes = Vec::new();
     if !(enters || verifies || plans) {
         return Ok(Vec::new());
     }
@@ -123,6 +183,12 @@ pub(crate) async fn tasks(state: &AppState, user: &User) -> Result<Vec<TaskGroup
         } else {
             String::new()
         };
+        if plans
+            && can(user, Action::LinkObjectives, Target::Org(org_id)).is_ok()
+            && let Some(pemda_id) = state.store.pemda_of(org_id).await?
+        {
+            pemda_tasks(state, org_id, pemda_id, &prefix, &mut notes).await?;
+        }
         let closed: HashSet<(i32, u8)> = state
             .store
             .closed_periods(org_id)
@@ -258,6 +324,7 @@ pub(crate) async fn tasks(state: &AppState, user: &User) -> Result<Vec<TaskGroup
             "Triwulan yang sudah lewat tetapi belum ditutup",
             due,
         ),
+        ("rpjmd", "Tautan RPJMD dan catatan reviu Bappeda", notes),
     ];
     Ok(groups
         .into_iter()

@@ -1,0 +1,310 @@
+//! An organisation's side of the pemda over HTTP: proposing a link upward (Bappeda answers),
+//! crosscutting between two members with the shares shown against the target, review notes
+//! written by Bappeda, shown in the organisation's page and task list and resolved by its
+//! perencana — each step audited, each refusal in Indonesian and changing nothing.
+
+mod common;
+mod measure_common;
+
+use axum::http::Method;
+use axum::http::StatusCode;
+use common::{TestApp, setups};
+use measure_common::{api, api_json, token};
+use pokin_domain::TargetValue;
+use serde_json::json;
+
+fn location(r: &common::Resp) -> &str {
+    r.headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// The id after `#tautan-` / `#crosscutting-` in a page, for the last such item.
+fn last_id(body: &str, prefix: &str) -> i64 {
+    body.rsplit(&format!("id=\"{prefix}-"))
+        .next()
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no {prefix} in page"))
+}
+
+async fn make_member(t: &TestApp) {
+    t.store
+        .set_pemda_of("tester", t.other_org, Some(t.pemda))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_opd_proposes_upward_and_bappeda_answers() {
+    for t in setups().await {
+        let perencana = t.login("perencana").await;
+        let page = format!("/organisasi/{}/rpjmd", t.org);
+        let r = t.get(&page, Some(&perencana)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(
+            r.body.contains("id=\"form-usul\""),
+            "the perencana proposes here"
+        );
+        let form = [
+            ("sasaran", "T1"),
+            ("indikator", "IKT1"),
+            ("sasaran_opd", "kepala SS1"),
+            ("peran", "pendukung"),
+            ("bobot", "2"),
+        ];
+        let r = t
+            .post(
+                &format!("{page}/tautan"),
+                Some(&perencana),
+                &form,
+                Some(&perencana.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let body = t.get(&page, Some(&perencana)).await.body;
+        assert!(body.contains("diusulkan oleh perangkat daerah"), "{body}");
+        let id = last_id(&body, "tautan");
+        // Without its own objective, or for another organisation: refused.
+        let before = t.audit_count().await;
+        let r = t
+            .post(
+                &format!("{page}/tautan"),
+                Some(&perencana),
+                &[("sasaran", "T1"), ("sasaran_opd", "")],
+                Some(&perencana.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("pilih sasaran organisasi Anda"),
+            "{}",
+            r.body
+        );
+        let r = t
+            .post(
+                &format!("/organisasi/{}/rpjmd/tautan", t.other_org),
+                Some(&perencana),
+                &form,
+                Some(&perencana.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // The organisation does not answer its own proposal; Bappeda does.
+        let own = t
+            .post(
+                &format!("/pemda/{}/tautan/{id}/terima", t.pemda),
+                Some(&perencana),
+                &[],
+                Some(&perencana.csrf),
+            )
+            .await;
+        assert_eq!(own.status, StatusCode::FORBIDDEN);
+        assert_eq!(t.audit_count().await, before, "refusals change nothing");
+        let bappeda = t.login("bappeda").await;
+        let r = t
+            .post(
+                &format!("/pemda/{}/tautan/{id}/terima", t.pemda),
+                Some(&bappeda),
+                &[],
+                Some(&bappeda.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let link = t.store.link(t.pemda, id).await.unwrap();
+        assert_eq!(link.status.as_str(), "diterima");
+        assert_eq!(link.weight, 2.0);
+    }
+}
+
+#[tokio::test]
+async fn crosscutting_between_two_members() {
+    for t in setups().await {
+        make_member(&t).await;
+        // The asking objective's indicator counts 100 this year: 40 asked is *kurang*.
+        let mut org = t.store.load_organisation(t.org).await.unwrap().into_draft();
+        let year = chrono::Datelike::year(&chrono::Utc::now()) - 1;
+        org.units[0].objectives[0].indicators[0]
+            .targets
+            .insert(year, TargetValue::Number(100.0));
+        org.renstra = None;
+        t.store
+            .import_organisation(
+                "tester",
+                &org.validate().unwrap(),
+                pokin_store::ImportMode::Replace,
+            )
+            .await
+            .unwrap();
+        let perencana = t.login("perencana").await;
+        let ask = [
+            ("sasaran_opd", "kepala SS1"),
+            ("indikator", "IKU1"),
+            ("organisasi", &t.other_org.to_string()),
+            ("bagian", "40"),
+            ("catatan", "Mohon dukungan data"),
+        ];
+        let r = t
+            .post(
+                &format!("/organisasi/{}/crosscutting", t.org),
+                Some(&perencana),
+                &ask,
+                Some(&perencana.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // The other organisation sees it in its page and its task list, and answers.
+        let lain = t.login("perencana.lain").await;
+        let page = format!("/organisasi/{}/rpjmd", t.other_org);
+        let body = t.get(&page, Some(&lain)).await.body;
+        assert!(body.contains("bagian 40 dari target 100: kurang"), "{body}");
+        let id = last_id(&body, "crosscutting");
+        let tasks = t.get("/tugas", Some(&lain)).await.body;
+        assert!(
+            tasks.contains("Permintaan crosscutting untuk kepala SS1"),
+            "{tasks}"
+        );
+        // The asker cannot answer; a rejection needs a reason.
+        let answer = format!("/organisasi/{}/crosscutting/{id}/tolak", t.other_org);
+        let r = t
+            .post(
+                &answer,
+                Some(&perencana),
+                &[("alasan", "x")],
+                Some(&perencana.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = t
+            .post(&answer, Some(&lain), &[("alasan", " ")], Some(&lain.csrf))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("alasan penolakan wajib"), "{}", r.body);
+        let accept = format!("/organisasi/{}/crosscutting/{id}/terima", t.other_org);
+        let r = t
+            .post(
+                &accept,
+                Some(&lain),
+                &[("sasaran_opd", "kepala SS1")],
+                Some(&lain.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(location(&r).contains("pesan=crosscutting-diterima"));
+        // Bappeda sees it on the control page; the API lists it with the balance.
+        let bappeda = t.login("bappeda").await;
+        let body = t
+            .get(&format!("/pemda/{}", t.pemda), Some(&bappeda))
+            .await
+            .body;
+        assert!(
+            body.contains(&format!("id=\"crosscutting-{id}\"")),
+            "{body}"
+        );
+        assert!(body.contains("data-status=\"diterima\""));
+    }
+}
+
+#[tokio::test]
+async fn review_notes_reach_the_opd_and_are_resolved() {
+    for t in setups().await {
+        let bappeda = t.login("bappeda").await;
+        let r = t
+            .post(
+                &format!("/pemda/{}/catatan", t.pemda),
+                Some(&bappeda),
+                &[
+                    ("organisasi", &t.org.to_string()),
+                    ("pada", "kepala SS9"),
+                    ("isi", "Indikator belum terukur"),
+                ],
+                Some(&bappeda.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "no SS9");
+        assert!(r.body.contains("tidak ada"), "{}", r.body);
+        let r = t
+            .post(
+                &format!("/pemda/{}/catatan", t.pemda),
+                Some(&bappeda),
+                &[
+                    ("organisasi", &t.org.to_string()),
+                    ("pada", "kepala IKU1"),
+                    ("isi", "Indikator belum terukur: tambahkan formula"),
+                ],
+                Some(&bappeda.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let perencana = t.login("perencana").await;
+        let tasks = t.get("/tugas", Some(&perencana)).await.body;
+        assert!(tasks.contains("Catatan reviu pada kepala IKU1"), "{tasks}");
+        assert!(tasks.contains("tambahkan formula"));
+        let page = format!("/organisasi/{}/rpjmd", t.org);
+        let body = t.get(&page, Some(&perencana)).await.body;
+        let id = last_id(&body, "catatan");
+        assert!(body.contains(&format!("/organisasi/{}/catatan/{id}/selesai", t.org)));
+        // Another organisation's perencana cannot resolve it.
+        let lain = t.login("perencana.lain").await;
+        let r = t
+            .post(
+                &format!("/organisasi/{}/catatan/{id}/selesai", t.org),
+                Some(&lain),
+                &[],
+                Some(&lain.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = t
+            .post(
+                &format!("/organisasi/{}/catatan/{id}/selesai", t.org),
+                Some(&perencana),
+                &[],
+                Some(&perencana.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(!t.store.review_note(id).await.unwrap().open);
+        let tasks = t.get("/tugas", Some(&perencana)).await.body;
+        assert!(!tasks.contains("Catatan reviu pada kepala IKU1"), "{tasks}");
+        // An RPJMD note and the crosscut list, through the API.
+        let tk = token(&t, "bappeda").await;
+        let path = format!("/api/v1/pemda/{}/catatan", t.pemda);
+        let r = api_json(
+            &t,
+            Method::POST,
+            &path,
+            &tk,
+            json!({"pada": "S1", "isi": "Target terlalu rendah"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = api_json(
+            &t,
+            Method::POST,
+            &path,
+            &tk,
+            json!({"pada": "S1 S2", "isi": "x"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let notes = t.store.review_notes(t.pemda).await.unwrap();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.org_id.is_none() && n.body == "Target terlalu rendah")
+        );
+        let r = api(
+            &t,
+            Method::GET,
+            &format!("/api/v1/pemda/{}/crosscutting", t.pemda),
+            &tk,
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["crosscutting"], json!([]));
+    }
+}
