@@ -203,6 +203,18 @@ async fn crosscutting_between_two_members() {
             "{body}"
         );
         assert!(body.contains("data-status=\"diterima\""));
+        // The RPJMD tree's findings (`pokin check --pemda`) are listed there too.
+        let pemda = t.store.load_pemda(t.pemda).await.unwrap();
+        let findings = pokin_domain::check::pemda_findings(&pemda);
+        assert!(body.contains("id=\"temuan\""));
+        assert!(!findings.is_empty(), "the test pemda has gaps to show");
+        for f in &findings {
+            assert!(
+                body.contains(&format!("<code>{}</code>", f.location)),
+                "{}",
+                f.location
+            );
+        }
     }
 }
 

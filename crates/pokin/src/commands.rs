@@ -99,7 +99,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { org, strict } => {
+        Command::Check {
+            pemda: Some(pemda),
+            strict,
+            ..
+        } => check_pemda(&db().await?, &pemda, strict).await,
+        Command::Check { org, strict, .. } => {
             let store = db().await?;
             let org = load(&store, org.as_deref()).await?;
             check_org(&org, strict)
@@ -469,8 +474,6 @@ fn read_organisation(path: &Path, name: Option<&str>) -> Result<Organisation> {
 }
 
 fn check_org(org: &Organisation, strict: bool) -> Result<ExitCode> {
-    let mut findings = check::findings(org);
-    let speller = Speller::load_system();
     let mut texts = Vec::new();
     for u in &org.units {
         for o in &u.objectives {
@@ -480,7 +483,32 @@ fn check_org(org: &Organisation, strict: bool) -> Result<ExitCode> {
             }
         }
     }
-    for t in spelling::find_typos(&texts, speller.as_ref()) {
+    report_findings(check::findings(org), &texts, strict)
+}
+
+/// `pokin check --pemda`: the RPJMD tree's findings and typos.
+async fn check_pemda(store: &Store, name: &str, strict: bool) -> Result<ExitCode> {
+    let id = crate::pemda::pemda_id(store, name).await?;
+    let pemda = store.load_pemda(id).await?;
+    let mut texts = vec![("visi".to_owned(), pemda.visi.as_str())];
+    for n in &pemda.nodes {
+        texts.push((n.code.to_string(), n.statement.as_str()));
+        for i in &n.indicators {
+            texts.push((format!("{} {}", n.code, i.code), i.name.as_str()));
+        }
+    }
+    report_findings(check::pemda_findings(&pemda), &texts, strict)
+}
+
+/// Prints `findings` and the typos in `texts` (location, text), a compiler's way; exit 1 on an
+/// error, or on a warning with `strict`.
+fn report_findings(
+    mut findings: Vec<check::Finding>,
+    texts: &[(String, &str)],
+    strict: bool,
+) -> Result<ExitCode> {
+    let speller = Speller::load_system();
+    for t in spelling::find_typos(texts, speller.as_ref()) {
         findings.push(check::Finding {
             severity: Severity::Warning,
             code: "possible-typo",

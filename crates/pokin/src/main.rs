@@ -113,6 +113,9 @@ enum Command {
     Check {
         #[arg(long)]
         org: Option<String>,
+        /// Periksa pohon RPJMD pemda (NAMA boleh dihilangkan bila hanya ada satu pemda)
+        #[arg(long, num_args = 0..=1, default_missing_value = "", value_name = "NAMA", conflicts_with = "org")]
+        pemda: Option<String>,
         /// Keluar dengan status bukan nol bila ada peringatan
         #[arg(long)]
         strict: bool,

@@ -192,5 +192,15 @@ fn an_rpjmd_text_is_parsed_and_imported() {
         assert!(!again.status.success());
         assert!(String::from_utf8_lossy(&again.stderr).contains("--replace"));
         env.ok(&["import", "--rpjmd", "--replace", fixture]);
+
+        // `pokin check --pemda`: the tree's gaps, a compiler's way; --strict fails on them.
+        let out = env.ok(&["check", "--pemda"]);
+        assert!(out.contains("T1.1 IKT1: peringatan: indikator 'Indeks Pembangunan Manusia' belum memiliki target"), "{out}");
+        assert!(out.contains("S2.1.1.2: peringatan: sasaran daerah 'Meningkatnya investasi' tidak memiliki indikator"), "{out}");
+        assert!(
+            !env.pokin(&["check", "--pemda", "--strict"])
+                .status
+                .success()
+        );
     }
 }

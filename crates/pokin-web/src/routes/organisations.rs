@@ -78,11 +78,28 @@ struct UnitLine {
     indicators: usize,
 }
 
-struct FindingLine {
-    severity: &'static str,
-    class: &'static str,
-    location: String,
-    message: String,
+pub(crate) struct FindingLine {
+    pub(crate) severity: &'static str,
+    pub(crate) class: &'static str,
+    pub(crate) location: String,
+    pub(crate) message: String,
+}
+
+/// Findings as the pages list them (the organisation's overview, Bappeda's control page).
+pub(crate) fn finding_lines(findings: Vec<check::Finding>) -> Vec<FindingLine> {
+    findings
+        .into_iter()
+        .map(|f| FindingLine {
+            severity: f.severity.label(),
+            class: match f.severity {
+                check::Severity::Info => "",
+                check::Severity::Warning => "warn",
+                _ => "err",
+            },
+            location: f.location,
+            message: f.message,
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -134,19 +151,7 @@ pub async fn overview(
             indicators: u.objectives.iter().map(|o| o.indicators.len()).sum(),
         })
         .collect();
-    let findings = check::findings(&org)
-        .into_iter()
-        .map(|f| FindingLine {
-            severity: f.severity.label(),
-            class: match f.severity {
-                check::Severity::Info => "",
-                check::Severity::Warning => "warn",
-                _ => "err",
-            },
-            location: f.location,
-            message: f.message,
-        })
-        .collect();
+    let findings = finding_lines(check::findings(&org));
     render(&OverviewPage {
         layout: Layout::for_user(&current, org.name.clone(), "organisasi"),
         id,

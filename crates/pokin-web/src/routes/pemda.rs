@@ -552,6 +552,8 @@ pub(crate) struct PemdaPage {
     links: Vec<LinkRow>,
     notes: Vec<NoteRow>,
     crosscuts: Vec<CrosscutRow>,
+    /// `pokin check --pemda` on the RPJMD tree.
+    findings: Vec<crate::routes::organisations::FindingLine>,
     can_edit: bool,
     node_choices: Vec<(String, String)>,
     pemda_id_of_links: i64,
@@ -757,6 +759,9 @@ pub(crate) fn pemda_page(
         objectives_of_links: Vec::new(),
         node_choices: node_choices(o),
         crosscuts: crosscut_rows(o, &current.user, None),
+        findings: crate::routes::organisations::finding_lines(pokin_domain::check::pemda_findings(
+            &o.pemda,
+        )),
     }
 }
 
