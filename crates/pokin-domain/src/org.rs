@@ -283,6 +283,20 @@ impl Indicator {
             targets: BTreeMap::new(),
         }
     }
+
+    /// Its targets by year as people read them: `2025: 85,5% · 2026: 87%`.
+    pub fn targets_text(&self) -> String {
+        self.targets
+            .iter()
+            .map(|(y, v)| {
+                format!(
+                    "{y}: {}",
+                    crate::format::target(v, self.satuan.as_deref(), self.decimals)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
 }
 
 /// An objective (*sasaran*) and its indicators.

@@ -1356,6 +1356,38 @@ fn cases(c: &Ctx) -> Vec<Case> {
             Enc::Json,
         )),
         note(post("/pemda/{pemda}/catatan", S("admin"), Enc::Form)),
+        // Editing the RPJMD tree: a new sasaran daerah, an indicator with the OPD's form,
+        // deletions.
+        post("/pemda/{pemda}/rpjmd/simpul", S("admin"), Enc::Form)
+            .param("pemda", c.pemda, Id)
+            .field("kode", "S9", p())
+            .field("tingkat", "sasaran", en())
+            .field("induk", "T1", p())
+            .field("pernyataan", "Meningkatnya layanan", txt()),
+        indicator_fields(
+            post(
+                "/pemda/{pemda}/rpjmd/simpul/{code}/indikator",
+                S("admin"),
+                Enc::Form,
+            )
+            .param("pemda", c.pemda, Id)
+            .param("code", "S1", Key),
+            false,
+        ),
+        post(
+            "/pemda/{pemda}/rpjmd/simpul/{code}/hapus",
+            S("admin"),
+            Enc::Empty,
+        )
+        .param("pemda", c.pemda, Id)
+        .param("code", "S1", Key),
+        post(
+            "/pemda/{pemda}/rpjmd/indikator/{code}/hapus",
+            S("admin"),
+            Enc::Empty,
+        )
+        .param("pemda", c.pemda, Id)
+        .param("code", "IKD1", Key),
         note(post("/api/v1/pemda/{pemda}/catatan", T("admin"), Enc::Json)),
         post(
             "/organisasi/{id}/catatan/{note}/selesai",

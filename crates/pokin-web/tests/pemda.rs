@@ -320,3 +320,129 @@ async fn review_notes_reach_the_opd_and_are_resolved() {
         assert_eq!(v["crosscutting"], json!([]));
     }
 }
+
+/// Bappeda edits the RPJMD tree in the browser: nodes and indicators (the OPD's indicator
+/// form, checked against the RPJMD period), each change one audited save; refusals change
+/// nothing; others only read.
+#[tokio::test]
+async fn bappeda_edits_the_rpjmd_tree() {
+    for t in setups().await {
+        let page = format!("/pemda/{}/rpjmd", t.pemda);
+        let bappeda = t.login("bappeda").await;
+        let r = t.get(&page, Some(&bappeda)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("id=\"form-simpul\""));
+        let bupati = t.login("bupati").await;
+        let r = t.get(&page, Some(&bupati)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(
+            !r.body.contains("id=\"form-simpul\""),
+            "the Bupati reads only"
+        );
+        let perencana = t.login("perencana").await;
+        assert_eq!(
+            t.get(&page, Some(&perencana)).await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        let post = |path: String, form: Vec<(&'static str, String)>| {
+            let t = &t;
+            let s = &bappeda;
+            async move {
+                let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                t.post(&path, Some(s), &form, Some(&s.csrf)).await
+            }
+        };
+        let node = |kode: &str, induk: &str| {
+            vec![
+                ("kode", kode.to_owned()),
+                ("tingkat", "sasaran".to_owned()),
+                ("induk", induk.to_owned()),
+                ("pernyataan", "Meningkatnya layanan publik".to_owned()),
+            ]
+        };
+        // A sasaran without a parent, and deleting a node with children: refused, unchanged.
+        let rev = t.store.pemda_revision(t.pemda).await.unwrap();
+        let audit = t.audit_count().await;
+        let r = post(format!("{page}/simpul"), node("S9", "")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("induk wajib diisi"), "{}", r.body);
+        let r = post(format!("{page}/simpul/T1/hapus"), vec![]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("masih memiliki simpul di bawahnya"),
+            "{}",
+            r.body
+        );
+        assert_eq!(t.store.pemda_revision(t.pemda).await.unwrap(), rev);
+        assert_eq!(t.audit_count().await, audit);
+
+        // A new sasaran daerah, then its indicator through the OPD's indicator form.
+        let r = post(format!("{page}/simpul"), node("S9", "T1")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let form = t
+            .get(&format!("{page}/simpul/S9/indikator"), Some(&bappeda))
+            .await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(
+            form.body.contains("name=\"target_2025\""),
+            "the RPJMD years"
+        );
+        let indicator = |year: &str| {
+            vec![
+                ("code", "IKS9".to_owned()),
+                ("name", "Indeks kepuasan layanan".to_owned()),
+                ("satuan", "indeks".to_owned()),
+                ("polarity", "positive".to_owned()),
+                (
+                    if year == "2031" {
+                        "target_2031"
+                    } else {
+                        "target_2025"
+                    },
+                    "80".to_owned(),
+                ),
+            ]
+        };
+        let r = post(format!("{page}/simpul/S9/indikator"), indicator("2031")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("di luar periode RPJMD"), "{}", r.body);
+        let r = post(format!("{page}/simpul/S9/indikator"), indicator("2025")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // The code is unique in the whole RPJMD.
+        let mut dup = indicator("2025");
+        dup[0].1 = "IKT1".into();
+        let r = post(format!("{page}/simpul/S9/indikator"), dup).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body
+                .contains("sudah dipakai indikator lain dalam RPJMD ini"),
+            "{}",
+            r.body
+        );
+        let p = t.store.load_pemda(t.pemda).await.unwrap();
+        let (n, i) = p
+            .indicator(&pokin_domain::Code::parse("IKS9").unwrap())
+            .unwrap();
+        assert_eq!(n.code.as_str(), "S9");
+        assert_eq!(i.targets.get(&2025), Some(&TargetValue::Number(80.0)));
+        // Each change is one audit record of the pemda with the tree before and after.
+        let log = t
+            .store
+            .audit_log(&pokin_store::AuditFilter::default())
+            .await
+            .unwrap();
+        let last = &log[0];
+        assert_eq!(last.entity, pokin_store::entity::PEMDA);
+        assert!(last.before.as_ref().unwrap().to_string().contains("\"S9\""));
+        assert!(last.after.as_ref().unwrap().to_string().contains("IKS9"));
+
+        // Deleting the indicator and the node.
+        let r = post(format!("{page}/indikator/IKS9/hapus"), vec![]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = post(format!("{page}/simpul/S9/hapus"), vec![]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let p = t.store.load_pemda(t.pemda).await.unwrap();
+        assert!(p.node(&pokin_domain::Code::parse("S9").unwrap()).is_none());
+    }
+}

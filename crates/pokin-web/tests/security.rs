@@ -371,6 +371,21 @@ const EXPECTED: &[(&str, Rule)] = &[
     ),
     ("POST /organisasi/{id}/catatan/{note}/selesai", OrgWide),
     ("POST /pemda/{pemda}/catatan", PemdaEdit),
+    ("GET /pemda/{pemda}/rpjmd", PemdaRead),
+    ("POST /pemda/{pemda}/rpjmd/simpul", PemdaEdit),
+    ("POST /pemda/{pemda}/rpjmd/simpul/{code}/hapus", PemdaEdit),
+    (
+        "GET /pemda/{pemda}/rpjmd/simpul/{code}/indikator",
+        PemdaEdit,
+    ),
+    (
+        "POST /pemda/{pemda}/rpjmd/simpul/{code}/indikator",
+        PemdaEdit,
+    ),
+    (
+        "POST /pemda/{pemda}/rpjmd/indikator/{code}/hapus",
+        PemdaEdit,
+    ),
     ("POST /pemda/{pemda}/catatan/{note}/selesai", PemdaEdit),
     ("POST /api/v1/organisations/{id}/rpjmd/tautan", ApiOrgWide),
     ("POST /api/v1/organisations/{id}/crosscutting", ApiOrgWide),
@@ -1046,6 +1061,11 @@ fn fill(
         "name" => "htmx-2.0.11.min.js".into(),
         "key" | "unit" => unit_key(inside).into(),
         "code" if pattern.contains("/program/") => program_code(inside).into(),
+        // The test pemda's tujuan and its indicator (`add_pemda`); deleting it is refused
+        // (it has a sasaran under it) or, for the indicator, leaves the walk's later
+        // principals a 404.
+        "code" if pattern.contains("/rpjmd/indikator/") => "IKT1".into(),
+        "code" if pattern.starts_with("/pemda/") => "T1".into(),
         "code" => indicator_code(inside).into(),
         "period" if pattern.ends_with("/buka-kembali") => "2026-tw3".into(),
         "period" => "2026-tw1".into(),

@@ -128,18 +128,13 @@ fn rpjmd_tree(d: &PemdaDraft) -> String {
             let pad = "  ".repeat(depth);
             let _ = writeln!(out, "{pad}{} {} {}", n.level.label(), n.code, n.statement);
             for i in &n.indicators {
-                let targets = i
-                    .targets
-                    .iter()
-                    .map(|(y, v)| format!("{y}: {}", format::value_text(v)))
-                    .collect::<Vec<_>>()
-                    .join(", ");
                 let _ = writeln!(
                     out,
-                    "{pad}  · {} {} [{}] {targets}",
+                    "{pad}  · {} {} [{}] {}",
                     i.code,
                     i.name,
-                    i.satuan.as_deref().unwrap_or("—")
+                    i.satuan.as_deref().unwrap_or("—"),
+                    i.targets_text()
                 );
             }
             walk(d, Some(&n.code), depth + 1, out);

@@ -1,6 +1,5 @@
 //! The performance tree as text for the terminal (`pokin tree`, `pokin parse`).
 
-use pokin_domain::format;
 use pokin_domain::{OrganisationDraft, Unit, UnitKey};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
@@ -97,17 +96,7 @@ fn unit_lines<'a>(
             };
             let _ = writeln!(out, "{body}{bar}     {}  {}{spec}", i.code, i.name);
             if opts.targets && !i.targets.is_empty() {
-                let t: Vec<String> = i
-                    .targets
-                    .iter()
-                    .map(|(y, v)| {
-                        format!(
-                            "{y}: {}",
-                            format::target(v, i.satuan.as_deref(), i.decimals)
-                        )
-                    })
-                    .collect();
-                let _ = writeln!(out, "{body}{bar}         target {}", t.join(" · "));
+                let _ = writeln!(out, "{body}{bar}         target {}", i.targets_text());
             }
         }
     }

@@ -559,7 +559,7 @@ pub struct IndicatorForm {
 }
 
 impl IndicatorForm {
-    fn of(i: &Indicator) -> IndicatorForm {
+    pub(crate) fn of(i: &Indicator) -> IndicatorForm {
         IndicatorForm {
             code: i.code.to_string(),
             name: i.name.clone(),
@@ -588,7 +588,7 @@ impl IndicatorForm {
     }
 
     /// From a submitted form, whose targets come as `target_2025` fields.
-    fn from_pairs(pairs: &[(String, String)]) -> IndicatorForm {
+    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> IndicatorForm {
         let get = |k: &str| {
             pairs
                 .iter()
@@ -626,6 +626,28 @@ impl IndicatorForm {
         unit: &UnitRef<'_>,
         editing: Option<i64>,
     ) -> Result<(IndicatorSpec, BTreeMap<i32, TargetValue>), Error> {
+        self.parse(
+            tree.organisation.renstra.map(|r| (r, "Renstra")),
+            |c| {
+                unit.ids
+                    .objectives
+                    .iter()
+                    .flat_map(|o| &o.indicators)
+                    .any(|i| &i.code == c && Some(i.id) != editing)
+            },
+            "di unit ini",
+        )
+    }
+
+    /// The form's values, checked: targets inside `period` (named, e.g. `Renstra`), a code
+    /// that `taken` does not refuse (`where_` says among which indicators). The one reading
+    /// of the indicator form, for an OPD's tree and a pemda's RPJMD tree.
+    pub(crate) fn parse(
+        &self,
+        period: Option<(pokin_domain::Renstra, &str)>,
+        taken: impl Fn(&Code) -> bool,
+        where_: &str,
+    ) -> Result<(IndicatorSpec, BTreeMap<i32, TargetValue>), Error> {
         let mut p = Problems::default();
         let code = Code::parse(&self.code).ok();
         match &code {
@@ -637,16 +659,10 @@ impl IndicatorForm {
                 "Kode tidak sah: gunakan huruf lalu angka, misalnya IK1.1 atau IKU1.",
             ),
             Some(c) => {
-                if unit
-                    .ids
-                    .objectives
-                    .iter()
-                    .flat_map(|o| &o.indicators)
-                    .any(|i| &i.code == c && Some(i.id) != editing)
-                {
+                if taken(c) {
                     p.add(
                         "code",
-                        format!("Kode {c} sudah dipakai indikator lain di unit ini."),
+                        format!("Kode {c} sudah dipakai indikator lain {where_}."),
                     );
                 }
             }
@@ -683,20 +699,16 @@ impl IndicatorForm {
                 }
             },
         };
-        let renstra = tree.organisation.renstra;
         let mut targets = BTreeMap::new();
         for (year, text) in &self.targets {
             let field = format!("target_{year}");
-            if let Some(r) = renstra
+            if let Some((r, name)) = period
                 && !r.years().contains(year)
                 && !text.trim().is_empty()
             {
                 p.add(
                     &field,
-                    format!(
-                        "Tahun {year} di luar periode Renstra {}–{}.",
-                        r.start, r.end
-                    ),
+                    format!("Tahun {year} di luar periode {name} {}–{}.", r.start, r.end),
                 );
                 continue;
             }
@@ -1235,7 +1247,7 @@ fn field_error<'a>(errors: &'a [(String, String)], field: &str) -> Option<&'a st
 }
 
 /// Renders `page` with status 422 when it carries errors.
-fn respond<T: Template>(page: &T, invalid: bool) -> Result<Response, Error> {
+pub(crate) fn respond<T: Template>(page: &T, invalid: bool) -> Result<Response, Error> {
     let html = render(page)?;
     Ok(if invalid {
         (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
@@ -1246,7 +1258,7 @@ fn respond<T: Template>(page: &T, invalid: bool) -> Result<Response, Error> {
 
 /// Splits a change's result: a refusal of the input re-renders the form, anything else
 /// (403, 404, 500) is the error page.
-fn invalid(e: Error) -> Result<Vec<(String, String)>, Error> {
+pub(crate) fn invalid(e: Error) -> Result<Vec<(String, String)>, Error> {
     match e {
         Error::Unprocessable { message, fields } if fields.is_empty() => {
             Ok(vec![("_".into(), message)])
@@ -1833,9 +1845,12 @@ pub async fn objective_move(
 
 #[derive(Template)]
 #[template(path = "edit_indicator.html")]
-struct IndicatorPage {
+pub(crate) struct IndicatorPage {
     layout: Layout,
-    crumbs: Crumbs,
+    /// Where the page sits: (href, label), outermost first.
+    trail: Vec<(String, String)>,
+    /// Where "Batal" goes.
+    cancel: String,
     heading: String,
     objective: String,
     action: String,
@@ -1865,22 +1880,17 @@ fn indicator_page(
     errors: Vec<(String, String)>,
 ) -> IndicatorPage {
     let id = tree.org_id;
-    let mut years: Vec<i32> = match tree.organisation.renstra {
+    let crumbs = Crumbs::new(tree, o.unit.unit);
+    let unit_href = format!("/organisasi/{id}/unit/{}", crumbs.unit_key);
+    let years: Vec<i32> = match tree.organisation.renstra {
         Some(r) => r.years().collect(),
         None => {
             let now = chrono::Datelike::year(&chrono::Utc::now().date_naive());
             (now..now + 5).collect()
         }
     };
-    years.extend(form.targets.keys().copied());
-    years.sort_unstable();
-    years.dedup();
-    let years = years
-        .into_iter()
-        .map(|y| (y, form.targets.get(&y).cloned().unwrap_or_default()))
-        .collect();
-    IndicatorPage {
-        layout: Layout::for_user(
+    IndicatorPage::new(
+        Layout::for_user(
             current,
             if indicator_id.is_some() {
                 "Ubah indikator"
@@ -1889,39 +1899,81 @@ fn indicator_page(
             },
             "organisasi",
         ),
-        crumbs: Crumbs::new(tree, o.unit.unit),
-        heading: if indicator_id.is_some() {
-            "Ubah indikator kinerja".into()
-        } else {
-            "Tambah indikator kinerja".into()
-        },
-        objective: format!("{} {}", o.objective.code, o.objective.statement),
-        action: match indicator_id {
+        vec![
+            (format!("/organisasi/{id}"), crumbs.org_name),
+            (unit_href.clone(), crumbs.unit_name),
+        ],
+        unit_href,
+        indicator_id.is_some(),
+        format!("{} {}", o.objective.code, o.objective.statement),
+        match indicator_id {
             Some(i) => format!("/organisasi/{id}/indikator/{i}/ubah"),
             None => format!("/organisasi/{id}/sasaran/{}/indikator/baru", o.ids.id),
         },
-        delete_action: indicator_id.map(|i| format!("/organisasi/{id}/indikator/{i}/hapus")),
+        indicator_id.map(|i| format!("/organisasi/{id}/indikator/{i}/hapus")),
         form,
         years,
-        polarities: [Polarity::Positive, Polarity::Negative, Polarity::Range]
-            .into_iter()
-            .map(|p| {
-                (
-                    p.as_str(),
-                    match p {
-                        Polarity::Positive => "Positif — makin tinggi makin baik",
-                        Polarity::Negative => "Negatif — makin rendah makin baik",
-                        Polarity::Range => "Rentang — baik bila dalam rentang target",
-                    },
-                )
-            })
-            .collect(),
-        aggregations: vec![
-            ("kumulatif", "Kumulatif — dijumlahkan"),
-            ("nilai_akhir", "Nilai akhir — periode terakhir"),
-            ("rata_rata", "Rata-rata"),
-        ],
         errors,
+    )
+}
+
+impl IndicatorPage {
+    /// The indicator form page: `years` are the period's, to which the form's own target
+    /// years are added; `editing` chooses the heading.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        layout: Layout,
+        trail: Vec<(String, String)>,
+        cancel: String,
+        editing: bool,
+        objective: String,
+        action: String,
+        delete_action: Option<String>,
+        form: IndicatorForm,
+        mut years: Vec<i32>,
+        errors: Vec<(String, String)>,
+    ) -> IndicatorPage {
+        years.extend(form.targets.keys().copied());
+        years.sort_unstable();
+        years.dedup();
+        let years = years
+            .into_iter()
+            .map(|y| (y, form.targets.get(&y).cloned().unwrap_or_default()))
+            .collect();
+        IndicatorPage {
+            layout,
+            trail,
+            cancel,
+            heading: if editing {
+                "Ubah indikator kinerja".into()
+            } else {
+                "Tambah indikator kinerja".into()
+            },
+            objective,
+            action,
+            delete_action,
+            form,
+            years,
+            polarities: [Polarity::Positive, Polarity::Negative, Polarity::Range]
+                .into_iter()
+                .map(|p| {
+                    (
+                        p.as_str(),
+                        match p {
+                            Polarity::Positive => "Positif — makin tinggi makin baik",
+                            Polarity::Negative => "Negatif — makin rendah makin baik",
+                            Polarity::Range => "Rentang — baik bila dalam rentang target",
+                        },
+                    )
+                })
+                .collect(),
+            aggregations: vec![
+                ("kumulatif", "Kumulatif — dijumlahkan"),
+                ("nilai_akhir", "Nilai akhir — periode terakhir"),
+                ("rata_rata", "Rata-rata"),
+            ],
+            errors,
+        }
     }
 }
 

@@ -31,6 +31,7 @@ pub mod workbook;
 pub mod dokumen;
 pub mod pemda; // the pemda: RPJMD, links, coverage
 pub mod pemda_opd; // an OPD's side: upward links, crosscutting; review notes
+pub mod pemda_rpjmd; // editing the RPJMD tree
 
 use crate::{AppState, Error, assets, auth};
 use axum::Router;
@@ -729,6 +730,32 @@ fn routes() -> Routes {
         "/organisasi/{id}/catatan/{note}/selesai",
         LINK_OWN,
         pemda_opd::resolve_org_note_page,
+    )
+    .get("/pemda/{pemda}/rpjmd", PEMDA_READ, pemda_rpjmd::page)
+    .post(
+        "/pemda/{pemda}/rpjmd/simpul",
+        PEMDA_EDIT,
+        pemda_rpjmd::save_node,
+    )
+    .post(
+        "/pemda/{pemda}/rpjmd/simpul/{code}/hapus",
+        PEMDA_EDIT,
+        pemda_rpjmd::delete_node,
+    )
+    .get(
+        "/pemda/{pemda}/rpjmd/simpul/{code}/indikator",
+        PEMDA_EDIT,
+        pemda_rpjmd::indicator_form,
+    )
+    .post(
+        "/pemda/{pemda}/rpjmd/simpul/{code}/indikator",
+        PEMDA_EDIT,
+        pemda_rpjmd::save_indicator,
+    )
+    .post(
+        "/pemda/{pemda}/rpjmd/indikator/{code}/hapus",
+        PEMDA_EDIT,
+        pemda_rpjmd::delete_indicator,
     )
     .post(
         "/pemda/{pemda}/catatan",
