@@ -44,12 +44,14 @@
 //!   parallel links apart. A link is *crosscutting* when its target is not in the source unit's
 //!   parent (the same rule as `pokin_domain::check`).
 
+mod kabupaten;
 mod layout;
 mod svg;
 
 use pokin_domain::{Code, Organisation, UnitKey, UnitKind};
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use kabupaten::{CardOrigin, Kabupaten, KabupatenHeat, KabupatenMember, kabupaten};
 pub use layout::layout;
 pub use svg::render_svg;
 
@@ -82,6 +84,9 @@ pub struct PohonOptions {
     /// heat tree ([`crate::chart::predicate_legend`]). Colours as for [`PohonOptions::fills`];
     /// entries with any other colour are left out.
     pub legend: Vec<(String, String)>,
+    /// Optional text for a card's first line instead of its unit kind's label (the
+    /// whole-kabupaten diagram: `Misi`, `Sasaran daerah`, the perangkat daerah's name).
+    pub kind_labels: BTreeMap<UnitKey, String>,
 }
 
 impl Default for PohonOptions {
@@ -93,6 +98,7 @@ impl Default for PohonOptions {
             title: None,
             badges: BTreeMap::new(),
             legend: Vec::new(),
+            kind_labels: BTreeMap::new(),
         }
     }
 }
@@ -306,6 +312,8 @@ pub struct Toggle {
 pub struct UnitBox {
     pub key: UnitKey,
     pub kind: UnitKind,
+    /// The card's first line: the kind's label, or [`PohonOptions::kind_labels`]' text.
+    pub kind_label: String,
     pub name: String,
     pub parent: Option<UnitKey>,
     /// 0 for a root.

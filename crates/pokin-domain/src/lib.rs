@@ -22,5 +22,5 @@ pub mod wording;
 pub use ids::{Code, CodeKind, IdError, Nip, UnitKey, slugify};
 pub use org::{
     Aggregation, Appointment, Indicator, Objective, Official, Organisation, OrganisationDraft,
-    Polarity, Renstra, Support, TargetValue, Unit, UnitKind, ValidationError,
+    Polarity, Renstra, Support, TargetValue, Unit, UnitKind, ValidationError, ValidationErrors,
 };

@@ -103,6 +103,12 @@ struct RevisionRow {
 }
 
 #[derive(sqlx::FromRow)]
+struct IdRevisionRow {
+    id: i64,
+    revision: i64,
+}
+
+#[derive(sqlx::FromRow)]
 struct LinkRow {
     id: i64,
     org_id: i64,
@@ -175,6 +181,8 @@ const PEMDA_OF: &str = "SELECT pemda_id FROM organisations WHERE id = $1";
 const SET_PEMDA_OF: &str = "UPDATE organisations SET pemda_id = $2 WHERE id = $1";
 const MEMBERS: &str = "SELECT id FROM organisations WHERE pemda_id = $1 ORDER BY id";
 const PEMDA_REVISION: &str = "SELECT revision FROM pemda_revisions WHERE pemda_id = $1";
+const PEMDA_REVISIONS: &str = "SELECT p.id, COALESCE(r.revision, 0) AS revision FROM pemda p \
+     LEFT JOIN pemda_revisions r ON r.pemda_id = p.id ORDER BY p.id";
 
 const LINKS: &str = "SELECT id, org_id, node_code, indicator_code, unit_key, objective_code, \
      source_indicator, role, weight, status, reason, proposed_by, proposer, proposed_at, \
@@ -674,6 +682,16 @@ impl Store {
         })
         .await?;
         Ok(row.map_or(0, |r| r.revision))
+    }
+
+    /// Every pemda's id and [`Store::pemda_revision`], by id, with one statement (the region
+    /// dashboard keys its cache with them).
+    pub async fn pemda_revisions(&self) -> Result<Vec<(i64, i64)>> {
+        let rows: Vec<IdRevisionRow> = Conn::run(&self.pool, "membaca revisi pemda", async |c| {
+            c.fetch_all(PEMDA_REVISIONS, params![]).await
+        })
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.id, r.revision)).collect())
     }
 
     /// The pemda an organisation belongs to, if any.

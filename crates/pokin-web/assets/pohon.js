@@ -103,7 +103,8 @@
   }
   function params(extra) {
     var p = new URLSearchParams();
-    if (collapsed.length) { p.set("collapsed", collapsed.join(",")); }
+    // A diagram folded by default (the whole kabupaten) says "nothing folded" explicitly.
+    if (collapsed.length || root.hasAttribute("data-fold-default")) { p.set("collapsed", collapsed.join(",")); }
     if (!indicators.checked) { p.set("indikator", "0"); }
     new URLSearchParams(heat).forEach(function (v, k) { p.set(k, v); });
     if (extra) { Object.keys(extra).forEach(function (k) { if (extra[k]) { p.set(k, extra[k]); } }); }
@@ -124,7 +125,7 @@
     heatForm.querySelectorAll('input[type="hidden"]').forEach(function (i) { i.remove(); });
     var keep = { collapsed: collapsed.join(","), indikator: indicators.checked ? "" : "0" };
     Object.keys(keep).forEach(function (k) {
-      if (!keep[k]) { return; }
+      if (!keep[k] && !(k === "collapsed" && root.hasAttribute("data-fold-default"))) { return; }
       var i = document.createElement("input");
       i.type = "hidden"; i.name = k; i.value = keep[k];
       heatForm.prepend(i);

@@ -37,7 +37,7 @@ pub const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../assets/edit.js"),
     },
     Asset {
-        name: "pohon-3.js",
+        name: "pohon-4.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../assets/pohon.js"),
     },

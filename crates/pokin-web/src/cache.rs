@@ -20,7 +20,7 @@
 use crate::Error;
 use pokin_domain::Organisation;
 use pokin_domain::measure::{MeasureSettings, OrganisationMeasure, Span};
-use pokin_store::{Store, StoreError, YearMeasurements};
+use pokin_store::{PemdaOverview, Store, StoreError, YearMeasurements};
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -43,6 +43,16 @@ struct Inner {
     /// Texts computed from several organisations (the region-wide dashboard), with the
     /// revisions they were computed from.
     combined: HashMap<String, Combined>,
+    /// Values computed across a pemda, by a key naming the pemda and what else they depend on.
+    pemda: HashMap<String, PemdaMemo>,
+}
+
+/// A value computed across a pemda: the pemda's revision, its members' (id, revision) pairs
+/// and the value.
+struct PemdaMemo {
+    revision: i64,
+    members: Vec<(i64, i64)>,
+    value: Arc<dyn Any + Send + Sync>,
 }
 
 /// A text computed from several organisations: their (id, revision) pairs and the text.
@@ -144,6 +154,24 @@ impl OrgCache {
         let revisions = snaps.iter().map(|s| (s.id, s.revision)).collect();
         let mut inner = self.lock();
         bounded_insert(&mut inner.combined, key.to_owned(), (revisions, text));
+    }
+
+    /// The pemda `id` at its current revision, with every organisation's revision (two
+    /// statements).
+    pub(crate) async fn pemda_snapshot(
+        self: &Arc<Self>,
+        store: &Store,
+        id: i64,
+    ) -> Result<PemdaSnapshot, Error> {
+        let revision = store.pemda_revision(id).await?;
+        let orgs = store.revisions().await?;
+        Ok(PemdaSnapshot {
+            cache: self.clone(),
+            store: store.clone(),
+            id,
+            revision,
+            orgs: Arc::new(orgs),
+        })
     }
 
     /// How many organisations are cached (for tests and diagnostics).
@@ -261,5 +289,89 @@ impl OrgSnapshot {
             Some(v) => v,
             None => self.keep(key, make()),
         }
+    }
+}
+
+/// A pemda at one revision, with the revisions of every organisation read at the same moment:
+/// what is computed across the pemda (its overview of a year, the whole-kabupaten diagram) is
+/// kept under these and used again only while the pemda and each of its members are unchanged.
+/// Membership changes raise the pemda's revision, so the members a value was computed from are
+/// the members still.
+#[derive(Clone)]
+pub(crate) struct PemdaSnapshot {
+    cache: Arc<OrgCache>,
+    store: Store,
+    pub id: i64,
+    pub revision: i64,
+    orgs: Arc<HashMap<i64, i64>>,
+}
+
+impl PemdaSnapshot {
+    fn org_revision(&self, id: i64) -> i64 {
+        self.orgs.get(&id).copied().unwrap_or(0)
+    }
+
+    /// The value kept under `key` (which must name this pemda and everything else the value
+    /// depends on) for this revision of the pemda and of its members.
+    pub(crate) fn cached<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
+        let inner = self.cache.lock();
+        let memo = inner.pemda.get(key)?;
+        let same = memo.revision == self.revision
+            && memo
+                .members
+                .iter()
+                .all(|(id, rev)| self.org_revision(*id) == *rev);
+        if !same {
+            return None;
+        }
+        memo.value.clone().downcast::<T>().ok()
+    }
+
+    /// Keeps `value`, computed from these members (ids) after this snapshot was read.
+    pub(crate) fn keep<T: Any + Send + Sync>(
+        &self,
+        key: &str,
+        members: &[i64],
+        value: T,
+    ) -> Arc<T> {
+        let v = Arc::new(value);
+        let memo = PemdaMemo {
+            revision: self.revision,
+            members: members
+                .iter()
+                .map(|id| (*id, self.org_revision(*id)))
+                .collect(),
+            value: v.clone(),
+        };
+        let mut inner = self.cache.lock();
+        bounded_insert(&mut inner.pemda, key.to_owned(), memo);
+        v
+    }
+
+    /// The pemda's RPJMD tree.
+    pub(crate) async fn pemda(&self) -> Result<Arc<pokin_domain::pemda::Pemda>, Error> {
+        let key = format!("tree:{}", self.id);
+        if let Some(p) = self.cached(&key) {
+            return Ok(p);
+        }
+        let p = self.store.load_pemda(self.id).await?;
+        Ok(self.keep(&key, &[], p))
+    }
+
+    /// The pemda's overview of `year` ([`Store::pemda_overview`]: coverage and capaian through
+    /// the links), computed when the pemda or one of its members changed. `day` is today's
+    /// date: the list of links waiting too long depends on it.
+    pub(crate) async fn overview(
+        &self,
+        year: i32,
+        day: chrono::NaiveDate,
+    ) -> Result<Arc<PemdaOverview>, Error> {
+        let key = format!("overview:{}:{year}:{day}", self.id);
+        if let Some(o) = self.cached::<PemdaOverview>(&key) {
+            return Ok(o);
+        }
+        let o = self.store.pemda_overview(self.id, year).await?;
+        let members: Vec<i64> = o.members.iter().map(|(id, _)| *id).collect();
+        Ok(self.keep(&key, &members, o))
     }
 }

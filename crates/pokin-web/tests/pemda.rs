@@ -446,3 +446,154 @@ async fn bappeda_edits_the_rpjmd_tree() {
         assert!(p.node(&pokin_domain::Code::parse("S9").unwrap()).is_none());
     }
 }
+
+#[tokio::test]
+async fn the_whole_kabupaten_diagram() {
+    for t in setups().await {
+        let bappeda = t.login("bappeda").await;
+        let perencana = t.login("perencana").await;
+        let page = format!("/pemda/{}/pohon", t.pemda);
+        // The pemda's readers only; an organisation's perencana is refused.
+        assert_eq!(
+            t.get(&page, Some(&perencana)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let r = t.get(&page, Some(&bappeda)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("data-fold-default"), "{}", r.body);
+        assert!(r.body.contains("id=\"u-visi\""));
+        assert!(r.body.contains("id=\"u-n2\""), "S1 is the third node");
+        assert!(
+            !r.body.contains("<script>alert(2)</script>"),
+            "the pemda's texts are escaped"
+        );
+        // The waiting link has no objective yet: no OPD card.
+        let card = format!("id=\"u-n2-o{}-u0\"", t.org);
+        assert!(!r.body.contains(&card));
+
+        // The perencana accepts naming the Kepala's SS1: its card appears under S1, folded.
+        let r = t
+            .post(
+                &format!("/pemda/{}/tautan/{}/terima", t.pemda, t.link),
+                Some(&perencana),
+                &[("sasaran_opd", "kepala SS1")],
+                Some(&perencana.csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = t.get(&page, Some(&bappeda)).await;
+        assert!(r.body.contains(&card), "{}", r.body);
+        assert!(
+            r.body.contains(&format!(
+                "data-unit=\"n2-o{}-u0\" data-code=\"SS1\" data-search=",
+                t.org
+            )),
+            "the OPD objective is drawn, searchable with the RPJMD nodes"
+        );
+        let child = format!("id=\"u-n2-o{}-u1\"", t.org);
+        assert!(
+            !r.body.contains(&child),
+            "the OPD's subtree is folded by default"
+        );
+        // `collapsed=` (empty) opens every card; the subtree's units are drawn.
+        let open = t.get(&format!("{page}?collapsed="), Some(&bappeda)).await;
+        assert_eq!(open.status, StatusCode::OK);
+        assert!(open.body.contains(&child), "{}", open.body);
+        // Search across the organisations drawn: the OPD objective's code is searchable.
+        let found = t.get(&format!("{page}?cari=SS1"), Some(&bappeda)).await;
+        assert_eq!(found.status, StatusCode::OK);
+        assert!(found.body.contains("value=\"SS1\""), "{}", found.body);
+
+        // The heat tree of a year in the RPJMD; a quarter or a year outside it is a 422.
+        let heat = t
+            .get(&format!("{page}?warna=capaian&tahun=2026"), Some(&bappeda))
+            .await;
+        assert_eq!(heat.status, StatusCode::OK, "{}", heat.body);
+        assert!(heat.body.contains("IKD1"), "the badge names the indicator");
+        for bad in [
+            "warna=capaian&tahun=2026&triwulan=2",
+            "warna=capaian&tahun=2040",
+        ] {
+            let r = t.get(&format!("{page}?{bad}"), Some(&bappeda)).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            assert!(
+                r.body.contains("triwulan") || r.body.contains("periode RPJMD"),
+                "{}",
+                r.body
+            );
+        }
+
+        // Downloads: the SVG as an attachment, the A3 poster PDF.
+        let svg = t
+            .get(
+                &format!("/pemda/{}/pohon.svg?unduh=1", t.pemda),
+                Some(&bappeda),
+            )
+            .await;
+        assert_eq!(svg.status, StatusCode::OK);
+        assert!(svg.body.starts_with("<svg") || svg.body.starts_with("<?xml"));
+        assert!(svg.body.contains(&card));
+        let disposition = svg.headers["content-disposition"].to_str().unwrap();
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        assert!(disposition.contains(".svg"));
+        let pdf = t
+            .get(&format!("/pemda/{}/pohon.pdf", t.pemda), Some(&bappeda))
+            .await;
+        assert_eq!(pdf.status, StatusCode::OK);
+        assert!(pdf.body.starts_with("%PDF"));
+
+        // Details: an RPJMD node lists its indicators and who realises it; an OPD card shows
+        // that organisation's panel with the way to its own diagram.
+        let detail = format!("/pemda/{}/pohon/detail", t.pemda);
+        let node = t.get(&format!("{detail}?unit=n2"), Some(&bappeda)).await;
+        assert_eq!(node.status, StatusCode::OK, "{}", node.body);
+        assert!(node.body.contains("IKD1"));
+        assert!(node.body.contains("Pengampu utama") || node.body.contains("pengampu utama"));
+        let opd = t
+            .get(
+                &format!("{detail}?unit=n2-o{}-u0&sasaran=SS1", t.org),
+                Some(&bappeda),
+            )
+            .await;
+        assert_eq!(opd.status, StatusCode::OK, "{}", opd.body);
+        assert!(
+            opd.body
+                .contains(&format!("href=\"/organisasi/{}/pohon\"", t.org)),
+            "{}",
+            opd.body
+        );
+        let missing = t.get(&format!("{detail}?unit=n99"), Some(&bappeda)).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        let none = t.get(&detail, Some(&bappeda)).await;
+        assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(none.body.contains("wajib diisi"));
+    }
+}
+
+#[tokio::test]
+async fn the_region_dashboard_shows_the_bupati_iku_first() {
+    for t in setups().await {
+        let bappeda = t.login("bappeda").await;
+        let r = t.get("/dasbor/daerah", Some(&bappeda)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let iku = format!("id=\"iku-pemda-{}\"", t.pemda);
+        let at = r.body.find(&iku).unwrap_or_else(|| panic!("{}", r.body));
+        // The Bupati's IKU come before the organisations' list.
+        let orgs = r.body.find("id=\"tabel-organisasi\"").unwrap_or(usize::MAX);
+        assert!(at < orgs, "IKU first");
+        assert!(
+            r.body.contains("IKT1"),
+            "the tujuan's indicator stands as IKU"
+        );
+        assert!(
+            r.body.contains(&format!("href=\"/pemda/{}/pohon", t.pemda)),
+            "to the kabupaten diagram"
+        );
+        assert!(!r.body.contains("<script>alert(2)</script>"));
+        // An organisation's perencana sees its organisation, not the pemda's IKU.
+        let perencana = t.login("perencana").await;
+        let r = t.get("/dasbor/daerah", Some(&perencana)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.body.contains(&iku), "{}", r.body);
+    }
+}

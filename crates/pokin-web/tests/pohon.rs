@@ -166,7 +166,7 @@ async fn page_inlines_the_svg_with_every_unit() {
     assert!(!r.body.contains("style=\""));
     assert!(
         r.body
-            .contains("<script src=\"/aset/pohon-3.js\" defer></script>")
+            .contains("<script src=\"/aset/pohon-4.js\" defer></script>")
     );
     assert_eq!(
         r.body.matches("<script").count(),
@@ -210,7 +210,7 @@ async fn page_inlines_the_svg_with_every_unit() {
         .await;
     assert!(r.body.contains("value=\"&#60;b&#62;seksi\""));
     // The script is served.
-    let js = t.get("/aset/pohon-3.js", None).await;
+    let js = t.get("/aset/pohon-4.js", None).await;
     assert_eq!(js.status, StatusCode::OK);
     assert!(
         js.headers[header::CONTENT_TYPE]

@@ -337,7 +337,11 @@ fn build_card(u: &Unit, opts: &PohonOptions) -> UnitBox {
     let inner = w - 2.0 * pad;
     let mut lines = Vec::new();
     let mut y = 8.0;
-    for l in wrap(u.kind.label(), TextStyle::Kind, inner) {
+    let kind_label = opts
+        .kind_labels
+        .get(&u.key)
+        .map_or(u.kind.label(), String::as_str);
+    for l in wrap(kind_label, TextStyle::Kind, inner) {
         lines.push(TextLine::new(pad, y, l, TextStyle::Kind));
         y += TextStyle::Kind.line_height();
     }
@@ -462,6 +466,7 @@ fn build_card(u: &Unit, opts: &PohonOptions) -> UnitBox {
     UnitBox {
         key: u.key.clone(),
         kind: u.kind,
+        kind_label: kind_label.to_owned(),
         name: u.name.clone(),
         parent: u.parent.clone(),
         depth: 0,

@@ -298,9 +298,9 @@ impl Svg<'_> {
         if let Some(p) = &b.parent {
             self.attr("data-parent", p.as_str());
         }
-        self.attr("data-search", &search(&[b.kind.label(), &b.name]));
+        self.attr("data-search", &search(&[&b.kind_label, &b.name]));
         self.out.push('>');
-        let mut tip = format!("{}: {}", b.kind.label(), b.name);
+        let mut tip = format!("{}: {}", b.kind_label, b.name);
         if let Some(o) = unit.officials.iter().rev().find(|o| o.until.is_none()) {
             let role = match o.appointment {
                 Appointment::Definitif => "",

@@ -3,6 +3,10 @@
 //! capaian, predicate and reporting state for the reporting quarter, a chart of the
 //! organisations by capaian and the region's totals.
 //!
+//! Above them, for every pemda the user may read (Bappeda, the head of region, a pemda-wide
+//! inspector, an administrator), the IKU of the head of region with the pemda's capaian of the
+//! year through the links ([`pokin_store::Store::pemda_overview`], through the cache).
+//!
 //! Each organisation's numbers are its own dashboard's ([`OrgCapaian`], with its own predicate
 //! bands and ceiling), read through the cache: one query for all revisions, and nothing
 //! recomputed for an organisation whose data did not change.
@@ -18,8 +22,10 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use pokin_docs::chart::{BarChart, BarItem, bar_chart, predicate_colour, predicate_legend};
-use pokin_domain::capaian::PredicateBands;
+use pokin_domain::capaian::{Ceiling, PredicateBands};
+use pokin_domain::pemda::PemdaLevel;
 use pokin_domain::{Organisation, format};
+use pokin_store::Role;
 
 struct OrgRow {
     id: i64,
@@ -32,9 +38,22 @@ struct OrgRow {
     demo: bool,
 }
 
+/// The IKU of one pemda's head of region, first on the page.
+struct PemdaIku {
+    id: i64,
+    /// `IKU Bupati · Pemerintah Kabupaten Contoh`.
+    title: String,
+    year: i32,
+    /// Why there is no capaian (the year outside the RPJMD period).
+    note: Option<String>,
+    iku: Vec<super::pemda::IkuRow>,
+    chart: String,
+}
+
 #[derive(Template)]
 #[template(path = "daerah_body.html")]
 struct DaerahPage {
+    pemdas: Vec<PemdaIku>,
     form: SpanForm,
     /// `tahun=2026[&triwulan=2]`, for the links to each organisation's dashboard.
     query: String,
@@ -66,11 +85,32 @@ pub async fn page(
         .into_iter()
         .filter(|s| can(&current.user, Action::Read, Target::Org(s.id)).is_ok())
         .collect();
-    let key = format!("daerah:{}:{today}", choice.query());
+    // The pemdas whose IKU this user reads, at their revisions (one more statement, only for
+    // accounts that may read a pemda).
+    let pemdas: Vec<(i64, i64)> =
+        if current.user.role == Role::Admin || current.user.pemda_id.is_some() {
+            state
+                .store
+                .pemda_revisions()
+                .await?
+                .into_iter()
+                .filter(|(id, _)| can(&current.user, Action::ReadPemda, Target::Pemda(*id)).is_ok())
+                .collect()
+        } else {
+            Vec::new()
+        };
+    let mut key = format!("daerah:{}:{today}", choice.query());
+    for (id, rev) in &pemdas {
+        key.push_str(&format!(":pemda{id}@{rev}"));
+    }
     let body = match state.cache.combined(&key, &snapshots) {
         Some(body) => body,
         None => {
-            let body = std::sync::Arc::new(body(snapshots.clone(), choice, rq).await?);
+            let mut sections = Vec::new();
+            for (id, _) in &pemdas {
+                sections.push(pemda_iku(&state, *id, choice.year).await?);
+            }
+            let body = std::sync::Arc::new(body(snapshots.clone(), sections, choice, rq).await?);
             state.cache.keep_combined(&key, &snapshots, body.clone());
             body
         }
@@ -83,7 +123,80 @@ pub async fn page(
 }
 
 /// The page's content for these organisations.
-async fn body(snapshots: Vec<OrgSnapshot>, choice: SpanChoice, rq: u8) -> Result<String, Error> {
+/// One pemda's IKU section for `year`: its head of region's IKU (the indicators marked IKU, else
+/// those of its tujuan) with their capaian and a chart.
+async fn pemda_iku(state: &AppState, id: i64, year: i32) -> Result<PemdaIku, Error> {
+    let snap = state.cache.pemda_snapshot(&state.store, id).await?;
+    let p = snap.pemda().await?;
+    let title = format!("IKU {} · {}", p.kind.head_title(), p.name);
+    if !(p.rpjmd.start..=p.rpjmd.end).contains(&year) {
+        return Ok(PemdaIku {
+            id,
+            title,
+            year,
+            note: Some(format!(
+                "Tahun {year} di luar periode RPJMD {}–{}: pilih tahun lain untuk melihat capaian IKU.",
+                p.rpjmd.start, p.rpjmd.end
+            )),
+            iku: Vec::new(),
+            chart: String::new(),
+        });
+    }
+    let o = snap.overview(year, today()).await?;
+    let any_iku = o.pemda.indicators().any(|(_, i)| i.iku);
+    let tujuan: std::collections::HashSet<&pokin_domain::Code> = o
+        .pemda
+        .nodes
+        .iter()
+        .filter(|n| n.level == PemdaLevel::Tujuan)
+        .flat_map(|n| n.indicators.iter().map(|i| &i.code))
+        .collect();
+    let iku = super::pemda::iku_rows(&o, |i| {
+        if any_iku {
+            i.iku
+        } else {
+            tujuan.contains(&i.code)
+        }
+    });
+    let bands = PredicateBands::default();
+    let items = o
+        .capaian
+        .iter()
+        .filter(|c| iku.iter().any(|r| r.code == c.code.as_str()))
+        .filter_map(|c| {
+            let (_, i) = o.pemda.indicator(&c.code)?;
+            let mut item = BarItem::from_capaian(
+                format!("{} {}", c.code, i.name),
+                &c.capaian,
+                &bands,
+                Ceiling::DEFAULT,
+            );
+            item.href = Some(format!("/pemda/{id}?tahun={year}#iku"));
+            Some(item)
+        })
+        .collect();
+    let chart = bar_chart(&BarChart {
+        title: format!("{title} · capaian {year}"),
+        items,
+        ceiling: 120.0,
+        legend: predicate_legend(&bands, predicate_colour),
+    });
+    Ok(PemdaIku {
+        id,
+        title,
+        year,
+        note: None,
+        iku,
+        chart,
+    })
+}
+
+async fn body(
+    snapshots: Vec<OrgSnapshot>,
+    pemdas: Vec<PemdaIku>,
+    choice: SpanChoice,
+    rq: u8,
+) -> Result<String, Error> {
     let label = choice.label();
     let mut rows = Vec::new();
     let mut items = Vec::new();
@@ -155,6 +268,7 @@ async fn body(snapshots: Vec<OrgSnapshot>, choice: SpanChoice, rq: u8) -> Result
         choice,
     );
     Ok(DaerahPage {
+        pemdas,
         form,
         reporting_label: format!(
             "{} {}",

@@ -31,6 +31,7 @@ pub mod workbook;
 pub mod dokumen;
 pub mod pemda; // the pemda: RPJMD, links, coverage
 pub mod pemda_opd; // an OPD's side: upward links, crosscutting; review notes
+pub mod pemda_pohon; // the whole-kabupaten diagram
 pub mod pemda_rpjmd; // editing the RPJMD tree
 
 use crate::{AppState, Error, assets, auth};
@@ -730,6 +731,14 @@ fn routes() -> Routes {
         "/organisasi/{id}/catatan/{note}/selesai",
         LINK_OWN,
         pemda_opd::resolve_org_note_page,
+    )
+    .get("/pemda/{pemda}/pohon", PEMDA_READ, pemda_pohon::page)
+    .get("/pemda/{pemda}/pohon.svg", PEMDA_READ, pemda_pohon::svg)
+    .get("/pemda/{pemda}/pohon.pdf", PEMDA_READ, pemda_pohon::pdf)
+    .get(
+        "/pemda/{pemda}/pohon/detail",
+        PEMDA_READ,
+        pemda_pohon::detail,
     )
     .get("/pemda/{pemda}/rpjmd", PEMDA_READ, pemda_rpjmd::page)
     .post(

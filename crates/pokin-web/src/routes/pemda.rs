@@ -28,6 +28,7 @@ use pokin_domain::{Code, UnitKey, format};
 use pokin_store::{NewLink, PemdaOverview, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::sync::Arc;
 use utoipa::OpenApi;
 
 // ---------------------------------------------------------------------------------------------
@@ -180,11 +181,22 @@ pub(crate) async fn overview(
     user: &User,
     pemda_id: i64,
     q: &YearQuery,
-) -> Result<PemdaOverview, Error> {
+) -> Result<Arc<PemdaOverview>, Error> {
     can(user, Action::ReadPemda, Target::Pemda(pemda_id))?;
-    let p = state.store.load_pemda(pemda_id).await?;
+    let snap = state.cache.pemda_snapshot(&state.store, pemda_id).await?;
+    let p = snap.pemda().await?;
     let year = year_of(q, p.rpjmd.start, p.rpjmd.end)?;
-    Ok(state.store.pemda_overview(pemda_id, year).await?)
+    snap.overview(year, crate::capaian::today()).await
+}
+
+/// The pemda's overview of `year` through the cache (no permission check: the caller's).
+pub(crate) async fn cached_overview(
+    state: &AppState,
+    pemda_id: i64,
+    year: i32,
+) -> Result<Arc<PemdaOverview>, Error> {
+    let snap = state.cache.pemda_snapshot(&state.store, pemda_id).await?;
+    snap.overview(year, crate::capaian::today()).await
 }
 
 /// A link to propose, as the form and the API send it.
@@ -351,16 +363,16 @@ async fn decide(
 // ---------------------------------------------------------------------------------------------
 // Pages.
 
-struct IkuRow {
-    code: String,
-    name: String,
-    node: String,
-    level: &'static str,
-    target: String,
-    capaian: String,
-    predicate_class: String,
-    source: String,
-    numeric: String,
+pub(crate) struct IkuRow {
+    pub(crate) code: String,
+    pub(crate) name: String,
+    pub(crate) node: String,
+    pub(crate) level: &'static str,
+    pub(crate) target: String,
+    pub(crate) capaian: String,
+    pub(crate) predicate_class: String,
+    pub(crate) source: String,
+    pub(crate) numeric: String,
 }
 
 struct MatrixRow {
@@ -619,18 +631,20 @@ fn link_rows(o: &PemdaOverview, user: &User, only_org: Option<i64>) -> Vec<LinkR
         .collect()
 }
 
-pub(crate) fn pemda_page(
-    current: &CurrentUser,
+/// The rows of the pemda indicators `keep` selects with their capaian of the overview's year
+/// (the control page's table, and the IKU of the head of region on the region dashboard).
+pub(crate) fn iku_rows(
     o: &PemdaOverview,
-    notice: Option<&'static str>,
-    error: Option<String>,
-) -> PemdaPage {
+    keep: impl Fn(&pokin_domain::Indicator) -> bool,
+) -> Vec<IkuRow> {
     let bands = PredicateBands::default();
-    let iku = o
-        .capaian
+    o.capaian
         .iter()
         .filter_map(|c| {
             let (node, i) = o.pemda.indicator(&c.code)?;
+            if !keep(i) {
+                return None;
+            }
             Some(IkuRow {
                 code: c.code.to_string(),
                 name: i.name.clone(),
@@ -673,7 +687,16 @@ pub(crate) fn pemda_page(
                     .map_or_else(String::new, |v| format!("{v}")),
             })
         })
-        .collect();
+        .collect()
+}
+
+pub(crate) fn pemda_page(
+    current: &CurrentUser,
+    o: &PemdaOverview,
+    notice: Option<&'static str>,
+    error: Option<String>,
+) -> PemdaPage {
+    let iku = iku_rows(o, |_| true);
     let org_names: Vec<(i64, String)> = o
         .members
         .iter()
@@ -875,10 +898,7 @@ pub async fn decide_page(
         ))
         .into_response()),
         Err(Error::Unprocessable { message, .. }) => {
-            let o = state
-                .store
-                .pemda_overview(pemda_id, crate::capaian::today().year() - 1)
-                .await;
+            let o = cached_overview(&state, pemda_id, crate::capaian::today().year() - 1).await;
             let org_id = o
                 .as_ref()
                 .ok()
@@ -890,7 +910,7 @@ pub async fn decide_page(
                 (_, _, Ok(o)) => {
                     render(&pemda_page(&current, &o, None, Some(message)))?.into_response()
                 }
-                (_, _, Err(e)) => return Err(e.into()),
+                (_, _, Err(e)) => return Err(e),
             };
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
@@ -983,9 +1003,10 @@ pub async fn rpjmd(
             "Organisasi ini belum menjadi anggota pemda mana pun, jadi belum ada tautan RPJMD.",
         ));
     };
-    let p = state.store.load_pemda(pemda_id).await?;
+    let snap = state.cache.pemda_snapshot(&state.store, pemda_id).await?;
+    let p = snap.pemda().await?;
     let year = year_of(&YearQuery { tahun: q.tahun }, p.rpjmd.start, p.rpjmd.end)?;
-    let o = state.store.pemda_overview(pemda_id, year).await?;
+    let o = snap.overview(year, crate::capaian::today()).await?;
     render(&rpjmd_page(&current, &o, org_id, notice(&q.pesan), None))
 }
 

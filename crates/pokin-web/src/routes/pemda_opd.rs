@@ -303,10 +303,8 @@ async fn org_page_refused(
     message: String,
 ) -> Result<Response, Error> {
     let pemda_id = pemda_of(state, org_id).await?;
-    let o = state
-        .store
-        .pemda_overview(pemda_id, crate::capaian::today().year() - 1)
-        .await?;
+    let o =
+        super::pemda::cached_overview(state, pemda_id, crate::capaian::today().year() - 1).await?;
     let mut r = render(&rpjmd_page(current, &o, org_id, None, Some(message)))?.into_response();
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(r)

@@ -42,14 +42,23 @@ use pokin_domain::{Organisation, Unit, UnitKey};
 use std::collections::BTreeSet;
 
 /// The policy of the SVG served alone: it carries its own `<style>` and never a script.
-const SVG_CSP: &str =
+pub(crate) const SVG_CSP: &str =
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
 
 /// The query string as name/value pairs, decoded; a later value of a name wins.
-struct Query(Vec<(String, String)>);
+pub(crate) struct Query(Vec<(String, String)>);
 
 impl Query {
-    fn parse(raw: Option<String>) -> Query {
+    /// The search text (`cari`), at most 200 characters.
+    pub(crate) fn search(&self) -> String {
+        self.get("cari")
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect()
+    }
+
+    pub(crate) fn parse(raw: Option<String>) -> Query {
         Query(
             form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
                 .into_owned()
@@ -57,8 +66,18 @@ impl Query {
         )
     }
 
+    /// Whether `name` is given at all (also empty).
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
+    /// Every name/value pair, in order.
+    pub(crate) fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// The last non-empty value of `name`, trimmed.
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
             .rev()
@@ -68,7 +87,7 @@ impl Query {
     }
 
     /// `collapsed`: every known unit key among the comma-separated values of every occurrence.
-    fn collapsed(&self, org: &Organisation) -> BTreeSet<UnitKey> {
+    pub(crate) fn collapsed(&self, org: &Organisation) -> BTreeSet<UnitKey> {
         self.0
             .iter()
             .filter(|(k, _)| k == "collapsed")
@@ -79,7 +98,7 @@ impl Query {
     }
 
     /// `indikator`: shown unless switched off.
-    fn show_indicators(&self) -> bool {
+    pub(crate) fn show_indicators(&self) -> bool {
         !matches!(
             self.get("indikator").map(str::to_lowercase).as_deref(),
             Some("0" | "tidak" | "false" | "off")
@@ -87,13 +106,13 @@ impl Query {
     }
 
     /// Capaian dashboards: `warna=capaian`, the heat tree.
-    fn heat(&self) -> bool {
+    pub(crate) fn heat(&self) -> bool {
         self.get("warna")
             .is_some_and(|v| v.eq_ignore_ascii_case("capaian"))
     }
 
     /// Capaian dashboards: the span of `tahun` and `triwulan`.
-    fn span(&self) -> Result<SpanChoice, Error> {
+    pub(crate) fn span(&self) -> Result<SpanChoice, Error> {
         SpanChoice::parse(self.get("tahun"), self.get("triwulan"), today())
     }
 
@@ -202,26 +221,37 @@ pub(crate) async fn own_organisation(
 /// The page's content (without the layout), rendered once per revision, options and search.
 #[derive(Template)]
 #[template(path = "pohon_body.html")]
-struct PohonPage {
-    id: i64,
-    name: String,
-    demo: bool,
+pub(crate) struct PohonPage {
+    /// `/organisasi/5` or `/pemda/2`: the diagram's SVG, PDF and details are under it.
+    pub(crate) base: String,
+    /// The link on the name (the organisation's or the pemda's page).
+    pub(crate) home: String,
+    pub(crate) name: String,
+    /// `23 unit kerja`.
+    pub(crate) count: String,
+    /// The capaian page the heat tree's form links to, and its label.
+    pub(crate) dashboard: String,
+    pub(crate) dashboard_label: &'static str,
+    /// Folded by default: the page always sends `collapsed` (also empty).
+    pub(crate) fold_default: bool,
+    /// Capaian of whole years only (no quarter choice).
+    pub(crate) yearly_only: bool,
+    pub(crate) demo: bool,
     /// The diagram, without its `<style>` (the page's CSP forbids inline styles; app.css has
     /// the same rules).
-    svg: String,
-    search: String,
+    pub(crate) svg: String,
+    pub(crate) search: String,
     /// The effective `collapsed` set, comma-separated.
-    collapsed: String,
+    pub(crate) collapsed: String,
     /// Units that can be folded below the top level: what "Lipat semua" folds.
-    collapsible: String,
-    show_indicators: bool,
-    units: usize,
+    pub(crate) collapsible: String,
+    pub(crate) show_indicators: bool,
     // Capaian dashboards: the heat tree.
     /// `warna=capaian&tahun=…[&triwulan=…]` when the heat tree is on, else empty.
-    heat_query: String,
-    heat_label: Option<String>,
-    heat_legend: Vec<(String, String, String)>,
-    span_form: SpanForm,
+    pub(crate) heat_query: String,
+    pub(crate) heat_label: Option<String>,
+    pub(crate) heat_legend: Vec<(String, String, String)>,
+    pub(crate) span_form: SpanForm,
 }
 
 /// `GET /organisasi/{id}/pohon`.
@@ -233,12 +263,7 @@ pub async fn page(
 ) -> Result<Html<String>, Error> {
     let q = Query::parse(raw);
     let prepared = prepare(&state, &current, id, &q).await?;
-    let search: String = q
-        .get("cari")
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect();
+    let search = q.search();
     let heat_query = prepared.heat.as_ref().map_or_else(String::new, |h| {
         format!("warna=capaian&{}", h.choice.query())
     });
@@ -261,7 +286,7 @@ pub async fn page(
     };
     render(&CachedPage {
         layout,
-        script: Some("/aset/pohon-3.js"),
+        script: Some("/aset/pohon-4.js"),
         body,
     })
 }
@@ -277,16 +302,14 @@ fn page_body(
     let Prepared {
         org, opts, heat, ..
     } = prepared;
-    let has_children = |u: &Unit| org.children(Some(&u.key)).next().is_some();
-    let collapsible = org
-        .units
-        .iter()
-        .filter(|u| u.parent.is_some() && has_children(u))
-        .map(|u| u.key.as_str())
-        .collect::<Vec<_>>()
-        .join(",");
     Ok(PohonPage {
-        id,
+        base: format!("/organisasi/{id}"),
+        home: format!("/organisasi/{id}"),
+        count: format!("{} unit kerja", org.units.len()),
+        dashboard: format!("/organisasi/{id}/dasbor"),
+        dashboard_label: "Dasbor capaian",
+        fold_default: false,
+        yearly_only: false,
         name: org.name.clone(),
         demo: org.demo,
         svg,
@@ -297,9 +320,8 @@ fn page_body(
             .map(UnitKey::as_str)
             .collect::<Vec<_>>()
             .join(","),
-        collapsible,
+        collapsible: collapsible(org),
         show_indicators: opts.show_indicators,
-        units: org.units.len(),
         heat_query,
         heat_label: heat.as_ref().map(|h| h.choice.label()),
         span_form: SpanForm::new(
@@ -318,8 +340,19 @@ fn page_body(
     .render()?)
 }
 
+/// The units that can be folded below the top level (what "Lipat semua" folds), comma-separated.
+pub(crate) fn collapsible(org: &Organisation) -> String {
+    let has_children = |u: &Unit| org.children(Some(&u.key)).next().is_some();
+    org.units
+        .iter()
+        .filter(|u| u.parent.is_some() && has_children(u))
+        .map(|u| u.key.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The SVG without its `<style>` element, for inlining into a page.
-fn without_style(svg: &str) -> String {
+pub(crate) fn without_style(svg: &str) -> String {
     match (svg.find("<style>"), svg.find("</style>")) {
         (Some(start), Some(end)) if start < end => {
             [&svg[..start], &svg[end + "</style>".len()..]].concat()
