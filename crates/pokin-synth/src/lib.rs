@@ -16,6 +16,10 @@
 //! (about one in six lower-is-better), aggregation, baseline and targets. Every unit has a head
 //! official with a plausible name, rank and a NIP whose digits agree with them.
 //!
+//! Each kabupaten has its pemda ([`pemda`]): an RPJMD tree over the same period (three misi,
+//! six tujuan with the Bupati's IKU, twelve sasaran daerah) and every head objective proposed to
+//! a sasaran daerah, most links accepted, some waiting, some rejected with a reason.
+//!
 //! Everything is a pure function of `(seed, kabupaten index, organisation index)` (SplitMix64
 //! streams, no clock, no global RNG): the same seed gives the same data, byte for byte, on every
 //! machine and every day, and each organisation can be generated on its own ([`organisation`]).
@@ -24,6 +28,7 @@
 //! Invariant: depends only on `pokin-domain`; no I/O.
 
 mod catalogue;
+mod pemda;
 mod rng;
 mod text;
 mod tree;
@@ -36,6 +41,7 @@ use pokin_domain::measure::{
 use pokin_domain::{Organisation, TargetValue, slugify};
 use std::collections::HashMap;
 
+pub use pemda::{LinkOutcome, REJECTION, SyntheticLink, SyntheticPemda, pemda};
 pub use tree::kabupaten_name;
 
 /// Organisations per kabupaten.

@@ -324,3 +324,85 @@ fn pohon_text_reads_like_the_seed() {
     let one = pohon_text(&orgs[..1]);
     assert!(one.starts_with("POHON KINERJA DINAS PENDIDIKAN KABUPATEN SINTETIS 001\n"));
 }
+
+#[test]
+fn a_kabupaten_has_its_pemda_with_links_in_every_state() {
+    use pokin_domain::check::pemda_findings;
+    use pokin_domain::pemda::{LinkRole, PemdaLevel};
+    use pokin_synth::{LinkOutcome, pemda};
+    let orgs = kabupaten(1, 2);
+    let p = pemda(1, 2, &orgs);
+    assert_eq!(format!("{p:?}"), format!("{:?}", pemda(1, 2, &orgs)));
+    assert_ne!(
+        format!("{:?}", p.links),
+        format!("{:?}", pemda(2, 2, &kabupaten(2, 2)).links)
+    );
+    let t = &p.pemda;
+    assert_eq!(t.name, format!("Pemerintah {}", kabupaten_name(2)));
+    assert_eq!((t.rpjmd.start, t.rpjmd.end), (RENSTRA_START, RENSTRA_END));
+    let count = |l: PemdaLevel| t.nodes.iter().filter(|n| n.level == l).count();
+    assert_eq!(
+        (
+            count(PemdaLevel::Misi),
+            count(PemdaLevel::Tujuan),
+            count(PemdaLevel::Sasaran)
+        ),
+        (3, 6, 12)
+    );
+    // Every tujuan and sasaran daerah measured, a target each RPJMD year: no finding.
+    let problems: Vec<_> = pemda_findings(t)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error || f.severity == Severity::Warning)
+        .collect();
+    assert!(problems.is_empty(), "{problems:?}");
+
+    // Every organisation's head objectives are proposed; most accepted, some waiting, some
+    // rejected; each link names an existing head objective and a sasaran daerah.
+    assert!(p.links.len() >= ORGS_PER_KABUPATEN);
+    for o in 0..ORGS_PER_KABUPATEN {
+        assert!(p.links.iter().any(|l| l.org_index == o), "organisation {o}");
+    }
+    let outcomes = |w: LinkOutcome| p.links.iter().filter(|l| l.outcome == w).count();
+    let accepted = outcomes(LinkOutcome::Accepted);
+    assert!(accepted * 10 >= p.links.len() * 7, "{accepted}");
+    assert!(outcomes(LinkOutcome::Waiting) > 0);
+    assert!(outcomes(LinkOutcome::Rejected) > 0);
+    for l in &p.links {
+        let org = &orgs[l.org_index].org;
+        let head = org.children(None).next().expect("head");
+        assert_eq!(l.source.unit, head.key);
+        assert!(head.objectives.iter().any(|o| o.code == l.source.objective));
+        let node = t.node(&l.target.node).expect("node");
+        assert_eq!(node.level, PemdaLevel::Sasaran);
+        assert!(l.weight > 0.0);
+    }
+    assert!(p.links.iter().any(|l| l.role == LinkRole::Pendukung));
+    // Bappeda's own realisation of each tujuan IKU, every RPJMD year but the last.
+    for n in t.nodes.iter().filter(|n| n.level == PemdaLevel::Tujuan) {
+        let years: Vec<i32> = p
+            .own
+            .iter()
+            .filter(|(c, _, _)| *c == n.indicators[0].code)
+            .map(|(_, y, _)| *y)
+            .collect();
+        assert_eq!(years, (RENSTRA_START..RENSTRA_END).collect::<Vec<_>>());
+    }
+    // Every sasaran daerah is realised by someone, whatever the seed.
+    for (seed, index) in [(1, 2), (3, 0), (7, 5), (11, 9)] {
+        let p = pemda(seed, index, &kabupaten(seed, index));
+        for n in p
+            .pemda
+            .nodes
+            .iter()
+            .filter(|n| n.level == PemdaLevel::Sasaran)
+        {
+            assert!(
+                p.links
+                    .iter()
+                    .any(|l| l.target.node == n.code && l.outcome == LinkOutcome::Accepted),
+                "seed {seed}, kabupaten {index}: {}",
+                n.code
+            );
+        }
+    }
+}

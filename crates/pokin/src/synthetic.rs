@@ -1,6 +1,8 @@
 //! `pokin demo --synthetic kabupaten|provinsi|nasional [--seed N] [--teks BERKAS]`: synthetic
 //! agencies (`pokin-synth`) loaded into the database in bulk, one kabupaten (40 organisations)
-//! per transaction, for scale tests and benchmarks of the pages.
+//! per transaction, for scale tests and benchmarks of the pages. Each kabupaten's pemda follows
+//! (its RPJMD tree, its members, its links proposed by Bappeda and accepted or rejected by the
+//! organisations) through the store's ordinary audited operations.
 //!
 //! Generating a kabupaten is pure CPU work: the next one is generated on a blocking thread while
 //! the current one is written (a pipeline one kabupaten deep, so memory stays bounded at
@@ -11,10 +13,13 @@
 use crate::commands::{DEMO_PASSWORD, create_demo_accounts, demo_admin};
 use anyhow::{Context, Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pokin_domain::capaian::Realisation;
 use pokin_domain::measure::{IndicatorKey, Period};
+use pokin_domain::pemda::{LinkAction, LinkSide};
 use pokin_domain::{Organisation, TargetValue, format};
+use pokin_store::NewLink;
 use pokin_store::{Backend, BulkOrganisation, BulkRealisation, Store};
-use pokin_synth::{Scale, SyntheticOrg};
+use pokin_synth::{LinkOutcome, Scale, SyntheticOrg, SyntheticPemda};
 use std::collections::VecDeque;
 use std::path::Path;
 use std::process::ExitCode;
@@ -61,6 +66,8 @@ struct Counts {
     indicators: usize,
     period_targets: usize,
     realisations: usize,
+    pemdas: usize,
+    links: usize,
     /// Every row written: organisations, units, officials, objectives, cascade links,
     /// indicators, Renstra targets, Rencana Aksi targets and realisations.
     rows: usize,
@@ -99,31 +106,43 @@ impl Counts {
         self.indicators += other.indicators;
         self.period_targets += other.period_targets;
         self.realisations += other.realisations;
+        self.pemdas += other.pemdas;
+        self.links += other.links;
         self.rows += other.rows;
     }
 }
 
+/// One generated kabupaten: its organisations and its pemda.
+struct Kabupaten {
+    orgs: Vec<Prepared>,
+    pemda: SyntheticPemda,
+}
+
 /// Starts generating kabupaten `index` of `seed` on a blocking thread (at once, not when
 /// awaited).
-fn generate(seed: u64, index: usize) -> JoinHandle<Vec<Prepared>> {
+fn generate(seed: u64, index: usize) -> JoinHandle<Kabupaten> {
     tokio::task::spawn_blocking(move || {
-        pokin_synth::kabupaten(seed, index)
-            .into_iter()
-            .map(Prepared::from)
-            .collect()
+        let orgs = pokin_synth::kabupaten(seed, index);
+        let pemda = pokin_synth::pemda(seed, index, &orgs);
+        Kabupaten {
+            orgs: orgs.into_iter().map(Prepared::from).collect(),
+            pemda,
+        }
     })
 }
 
 /// The kabupaten a [`generate`] produced.
-async fn generated(handle: JoinHandle<Vec<Prepared>>) -> Result<Vec<Prepared>> {
+async fn generated(handle: JoinHandle<Kabupaten>) -> Result<Kabupaten> {
     handle
         .await
         .map_err(|e| anyhow!("pembuat data sintetis berhenti dengan kesalahan: {e}"))
 }
 
-/// Writes one kabupaten in one transaction; returns what it held.
-async fn write(store: Store, actor: String, kabupaten: Vec<Prepared>) -> Result<Counts> {
+/// Writes one kabupaten's organisations in one transaction, then its pemda; returns what it
+/// held.
+async fn write(store: Store, actor: String, kabupaten: Kabupaten) -> Result<Counts> {
     let items: Vec<BulkOrganisation> = kabupaten
+        .orgs
         .iter()
         .map(|p| BulkOrganisation {
             org: &p.org,
@@ -131,12 +150,74 @@ async fn write(store: Store, actor: String, kabupaten: Vec<Prepared>) -> Result<
             realisations: &p.realisations,
         })
         .collect();
-    store.bulk_import(&actor, &items).await?;
+    let ids = store.bulk_import(&actor, &items).await?;
     let mut c = Counts::default();
-    for p in &kabupaten {
+    for p in &kabupaten.orgs {
         c.add_org(p);
     }
+    c.links = write_pemda(&store, &kabupaten.pemda, &ids).await?;
+    c.pemdas = 1;
     Ok(c)
+}
+
+/// The pemda of a kabupaten whose organisations were stored as `ids`: Bappeda saves the RPJMD
+/// tree, the admin makes the organisations members, Bappeda proposes each link and each
+/// organisation's perencana accepts (naming its objective) or rejects it. Returns the links.
+async fn write_pemda(store: &Store, p: &SyntheticPemda, ids: &[i64]) -> Result<usize> {
+    let pemda = store.save_pemda("bappeda", None, &p.pemda).await?;
+    for id in ids {
+        store.set_pemda_of("admin", *id, Some(pemda)).await?;
+    }
+    for l in &p.links {
+        let link = NewLink {
+            org_id: ids[l.org_index],
+            target: l.target.clone(),
+            source: None,
+            role: l.role,
+            weight: l.weight,
+            side: LinkSide::Pemda,
+        };
+        let id = store.propose_link("bappeda", pemda, &link).await?;
+        match l.outcome {
+            LinkOutcome::Accepted => {
+                store
+                    .decide_link(
+                        "perencana",
+                        pemda,
+                        id,
+                        LinkAction::Terima,
+                        Some(&l.source),
+                        None,
+                    )
+                    .await?;
+            }
+            LinkOutcome::Rejected => {
+                store
+                    .decide_link(
+                        "perencana",
+                        pemda,
+                        id,
+                        LinkAction::Tolak,
+                        None,
+                        Some(pokin_synth::REJECTION),
+                    )
+                    .await?;
+            }
+            LinkOutcome::Waiting => {}
+        }
+    }
+    for (code, year, value) in &p.own {
+        store
+            .set_pemda_realisation(
+                "bappeda",
+                pemda,
+                code,
+                *year,
+                Some(&Realisation::Number(*value)),
+            )
+            .await?;
+    }
+    Ok(p.links.len())
 }
 
 /// The outcome of a [`write`] task.
@@ -152,7 +233,7 @@ pub async fn load(store: &Store, scale: Scale, seed: u64, actor: &str) -> Result
     let start = Instant::now();
     let total = scale.kabupaten();
     let first = generated(generate(seed, 0)).await?;
-    for p in &first {
+    for p in &first.orgs {
         if let Some(existing) = store.organisation_by_name(&p.org.name).await? {
             bail!(
                 "data sintetis seed {seed} sudah ada di basis data ini (misalnya organisasi '{}', \
@@ -247,6 +328,12 @@ pub async fn load(store: &Store, scale: Scale, seed: u64, actor: &str) -> Result
         count(counts.indicators),
         count(counts.realisations),
         duration(elapsed)
+    );
+    println!(
+        "{} pemda, masing-masing dengan pohon RPJMD dan tautan cascading dari perangkat daerahnya \
+         ({} tautan: sebagian besar diterima, sebagian menunggu, sebagian ditolak).",
+        count(counts.pemdas),
+        count(counts.links)
     );
     println!(
         "({} target rencana aksi; {} baris seluruhnya, sekitar {} baris per detik.)",

@@ -64,6 +64,31 @@ async fn a_synthetic_kabupaten_loads_once() {
         );
         assert!(realisations > 0);
 
+        // Its pemda: every organisation a member, links in every state, the IKU measured.
+        let pemdas = store.pemdas().await.unwrap();
+        assert_eq!(pemdas.len(), 1);
+        let pemda = pemdas[0].id;
+        assert_eq!(store.pemda_members(pemda).await.unwrap().len(), 40);
+        let links = store.links(pemda).await.unwrap();
+        assert!(
+            out.contains(&format!("1 pemda, masing-masing dengan pohon RPJMD dan tautan cascading dari perangkat daerahnya ({} tautan", links.len())),
+            "{out}"
+        );
+        for status in ["diterima", "diusulkan", "ditolak"] {
+            assert!(
+                links.iter().any(|l| l.status.as_str() == status),
+                "{status}"
+            );
+        }
+        let json = env.ok(&["capaian", "--pemda", "--tahun", "2025", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+        let rows = v["indikator"].as_array().expect("indikator");
+        assert!(rows.len() >= 18, "{json}");
+        assert!(
+            rows.iter().all(|r| r["capaian"].is_number()),
+            "every IKU has a capaian: {json}"
+        );
+
         // The CLI reads a synthetic organisation like any other.
         let first = &orgs[0].name;
         let tree = env.ok(&["tree", "--org", first]);
