@@ -117,7 +117,10 @@ const MISI: [(&str, [Tujuan; 2]); 3] = [
 ];
 
 /// A sasaran daerah: (statement, [indicators as (name, satuan, polarity)]).
-type Sasaran = (&'static str, &'static [(&'static str, &'static str, Polarity)]);
+type Sasaran = (
+    &'static str,
+    &'static [(&'static str, &'static str, Polarity)],
+);
 /// Two sasaran daerah per tujuan.
 const SASARAN: [[Sasaran; 2]; 6] = [
     [

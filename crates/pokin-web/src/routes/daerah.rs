@@ -122,7 +122,6 @@ pub async fn page(
     })
 }
 
-/// The page's content for these organisations.
 /// One pemda's IKU section for `year`: its head of region's IKU (the indicators marked IKU, else
 /// those of its tujuan) with their capaian and a chart.
 async fn pemda_iku(state: &AppState, id: i64, year: i32) -> Result<PemdaIku, Error> {
@@ -191,6 +190,7 @@ async fn pemda_iku(state: &AppState, id: i64, year: i32) -> Result<PemdaIku, Err
     })
 }
 
+/// The page's content for these organisations, after the pemdas' IKU sections.
 async fn body(
     snapshots: Vec<OrgSnapshot>,
     pemdas: Vec<PemdaIku>,

@@ -11,7 +11,7 @@
 //! The drawing, its SVG and the page are kept under the pemda's revision and its members'
 //! (`cache::PemdaSnapshot`): a warm page costs the session and two statements.
 
-use super::pohon::{PohonPage, Query, SVG_CSP, collapsible, without_style};
+use super::pohon::{PohonPage, Query, SVG_CSP, collapsible, key_list, without_style};
 use crate::auth::CurrentUser;
 use crate::cache::PemdaSnapshot;
 use crate::capaian::{CapaianView, OrgCapaian, SpanChoice, legend_in, today};
@@ -34,39 +34,59 @@ use pokin_domain::pemda::LinkStatus;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+/// The drawing and the members it was computed from: every member, drawn or not (a member's
+/// change may break or mend its links, adding or removing its cards).
+struct Drawn {
+    kabupaten: Kabupaten,
+    members: Vec<i64>,
+}
+
 /// What the diagram is drawn from: the pemda snapshot, the drawing, the options of this query.
 struct Prepared {
     snap: PemdaSnapshot,
-    drawing: Arc<Kabupaten>,
+    drawn: Arc<Drawn>,
     opts: PohonOptions,
     heat: Option<SpanChoice>,
+    /// The year of the links and capaian drawn.
+    year: i32,
     /// Everything in the query that changes the drawing, for the cache keys.
     key: String,
 }
 
 impl Prepared {
-    fn svg(&self) -> Arc<String> {
-        let key = format!("pohon.svg:{}", self.key);
-        if let Some(s) = self.snap.cached::<String>(&key) {
-            return s;
-        }
-        let members = self.members();
-        self.snap
-            .keep(&key, &members, render_svg(&self.drawing.org, &self.opts))
+    fn drawing(&self) -> &Kabupaten {
+        &self.drawn.kabupaten
     }
 
-    /// The member organisations drawn (their revisions key what is cached).
-    fn members(&self) -> Vec<i64> {
-        let ids: BTreeSet<i64> = self
-            .drawing
+    /// The value kept under `key` for this drawing, else `make`'s, kept under the drawing's
+    /// members.
+    fn derived(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Result<String, Error>,
+    ) -> Result<Arc<String>, Error> {
+        if let Some(v) = self.snap.cached::<String>(key) {
+            return Ok(v);
+        }
+        Ok(self.snap.keep(key, &self.drawn.members, make()?))
+    }
+
+    fn svg(&self) -> Result<Arc<String>, Error> {
+        let key = format!("pohon.svg:{}", self.key);
+        self.derived(&key, || Ok(render_svg(&self.drawing().org, &self.opts)))
+    }
+
+    /// How many member organisations have cards.
+    fn organisations_drawn(&self) -> usize {
+        self.drawing()
             .origins
             .values()
             .filter_map(|o| match o {
                 CardOrigin::Opd { org_id, .. } => Some(*org_id),
                 _ => None,
             })
-            .collect();
-        ids.into_iter().collect()
+            .collect::<BTreeSet<i64>>()
+            .len()
     }
 }
 
@@ -110,7 +130,7 @@ async fn prepare(
     let day = today();
     let year = heat.map_or_else(|| default_year(&pemda), |c| c.year);
     let drawing_key = format!("kabupaten:{id}:{:?}", heat.map(|c| c.year));
-    let drawing = match snap.cached::<Kabupaten>(&drawing_key) {
+    let drawn = match snap.cached::<Drawn>(&drawing_key) {
         Some(d) => d,
         None => {
             let o = snap.overview(year, day).await?;
@@ -140,29 +160,34 @@ async fn prepare(
                 bands: &bands,
                 span: &span,
             });
-            let d = kabupaten(&o.pemda, &members, &o.links, heat_data.as_ref()).map_err(|e| {
-                Error::unprocessable(format!("Diagram kabupaten tidak dapat disusun: {e}"))
-            })?;
+            let kabupaten =
+                kabupaten(&o.pemda, &members, &o.links, heat_data.as_ref()).map_err(|e| {
+                    Error::unprocessable(format!("Diagram kabupaten tidak dapat disusun: {e}"))
+                })?;
             let ids: Vec<i64> = o.members.iter().map(|(i, _)| *i).collect();
-            snap.keep(&drawing_key, &ids, d)
+            let drawn = Drawn {
+                kabupaten,
+                members: ids.clone(),
+            };
+            snap.keep(&drawing_key, &ids, drawn)
         }
     };
-    let mut opts = drawing.opts.clone();
+    let mut opts = drawn.kabupaten.opts.clone();
     if q.has("collapsed") {
-        opts.collapsed = q.collapsed(&drawing.org);
+        opts.collapsed = q.collapsed(&drawn.kabupaten.org);
     }
     opts.show_indicators = q.show_indicators();
-    let collapsed: Vec<&str> = opts.collapsed.iter().map(UnitKey::as_str).collect();
     let key = format!(
         "{drawing_key}:{}:{}",
-        collapsed.join(","),
+        key_list(&opts.collapsed),
         opts.show_indicators
     );
     Ok(Prepared {
         snap,
-        drawing,
+        drawn,
         opts,
         heat,
+        year,
         key,
     })
 }
@@ -178,14 +203,8 @@ pub async fn page(
     let p = prepare(&state, &current, id, &q).await?;
     let search = q.search();
     let key = format!("pohon.page:{}:{search:?}:{}", p.key, today());
-    let name = p.drawing.org.name.clone();
-    let body = match p.snap.cached::<String>(&key) {
-        Some(b) => b,
-        None => {
-            let b = page_body(&p, id, search)?;
-            p.snap.keep(&key, &p.members(), b)
-        }
-    };
+    let name = p.drawing().org.name.clone();
+    let body = p.derived(&key, || page_body(&p, id, search))?;
     render(&CachedPage {
         layout: Layout::for_user(
             &current,
@@ -198,10 +217,10 @@ pub async fn page(
 }
 
 fn page_body(p: &Prepared, id: i64, search: String) -> Result<String, Error> {
-    let org = &p.drawing.org;
-    let opds = p.members().len();
+    let org = &p.drawing().org;
+    let opds = p.organisations_drawn();
     let cards = p
-        .drawing
+        .drawing()
         .origins
         .values()
         .filter(|o| matches!(o, CardOrigin::Opd { .. }))
@@ -224,15 +243,9 @@ fn page_body(p: &Prepared, id: i64, search: String) -> Result<String, Error> {
         fold_default: true,
         yearly_only: true,
         demo: org.demo,
-        svg: without_style(&p.svg()),
+        svg: without_style(&p.svg()?),
         search,
-        collapsed: p
-            .opts
-            .collapsed
-            .iter()
-            .map(UnitKey::as_str)
-            .collect::<Vec<_>>()
-            .join(","),
+        collapsed: key_list(&p.opts.collapsed),
         collapsible: collapsible(org),
         show_indicators: p.opts.show_indicators,
         heat_query: p
@@ -263,7 +276,7 @@ pub async fn svg(
             (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
             (header::CONTENT_SECURITY_POLICY, SVG_CSP),
         ],
-        p.svg().as_str().to_owned(),
+        p.svg()?.as_str().to_owned(),
     )
         .into_response();
     if q.get("unduh").is_some_and(|v| v != "0") {
@@ -278,7 +291,7 @@ pub async fn svg(
 }
 
 fn file_stem(p: &Prepared, id: i64) -> String {
-    let stem = dokumen::slug(&p.drawing.org, id);
+    let stem = dokumen::slug(&p.drawing().org, id);
     match p.heat {
         Some(c) => format!("{stem}-capaian-{}", c.year),
         None => stem,
@@ -295,8 +308,8 @@ pub async fn pdf(
     let q = Query::parse(raw);
     let p = prepare(&state, &current, id, &q).await?;
     let file = format!("pohon-kinerja-{}.pdf", file_stem(&p, id));
-    let bytes = dokumen::build("Poster", (p.drawing.clone(), p.opts), |(d, opts)| {
-        pokin_docs::poster::pdf(&d.org, opts)
+    let bytes = dokumen::build("Poster", (p.drawn.clone(), p.opts), |(d, opts)| {
+        pokin_docs::poster::pdf(&d.kabupaten.org, opts)
     })
     .await?;
     Ok(dokumen::attachment(bytes, dokumen::PDF, &file))
@@ -337,10 +350,14 @@ pub async fn detail(
             "Parameter 'unit' wajib diisi dengan kunci kartu yang ingin dilihat.",
         )
     })?;
-    let origin = UnitKey::parse(key)
-        .ok()
-        .and_then(|k| p.drawing.origins.get(&k).cloned())
-        .ok_or_else(|| Error::not_found(format!("Kartu '{key}' tidak ada dalam diagram ini.")))?;
+    let not_found = || Error::not_found(format!("Kartu '{key}' tidak ada dalam diagram ini."));
+    let card = UnitKey::parse(key).map_err(|_| not_found())?;
+    let origin = p
+        .drawing()
+        .origins
+        .get(&card)
+        .cloned()
+        .ok_or_else(not_found)?;
     match origin {
         CardOrigin::Opd { org_id, unit } => {
             let mut pairs: Vec<(String, String)> = q.pairs().to_vec();
@@ -353,12 +370,11 @@ pub async fn detail(
                 super::pohon::detail(State(state), current, Path(org_id), RawQuery(Some(raw)))
                     .await?;
             let name = p
-                .drawing
+                .drawing()
                 .opts
                 .kind_labels
-                .iter()
-                .find(|(k, _)| k.as_str() == key)
-                .map(|(_, v)| v.clone())
+                .get(&card)
+                .cloned()
                 .unwrap_or_default();
             render(&NodeDetail {
                 opd_body: Some(body),
@@ -377,8 +393,7 @@ pub async fn detail(
             "Visi tidak memiliki detail; pilih misi, tujuan atau sasaran daerah.",
         )),
         CardOrigin::Node(code) => {
-            let pemda = p.snap.pemda().await?;
-            let year = p.heat.map_or_else(|| default_year(&pemda), |c| c.year);
+            let year = p.year;
             let o = p.snap.overview(year, today()).await?;
             let node = o
                 .pemda

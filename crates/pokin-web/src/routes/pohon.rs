@@ -314,12 +314,7 @@ fn page_body(
         demo: org.demo,
         svg,
         search,
-        collapsed: opts
-            .collapsed
-            .iter()
-            .map(UnitKey::as_str)
-            .collect::<Vec<_>>()
-            .join(","),
+        collapsed: key_list(&opts.collapsed),
         collapsible: collapsible(org),
         show_indicators: opts.show_indicators,
         heat_query,
@@ -338,6 +333,14 @@ fn page_body(
         heat_legend: heat.as_ref().map(|h| h.legend.clone()).unwrap_or_default(),
     }
     .render()?)
+}
+
+/// Unit keys, comma-separated (as `collapsed` takes them).
+pub(crate) fn key_list(keys: &BTreeSet<UnitKey>) -> String {
+    keys.iter()
+        .map(UnitKey::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The units that can be folded below the top level (what "Lipat semua" folds), comma-separated.
