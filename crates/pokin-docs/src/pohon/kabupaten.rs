@@ -119,6 +119,7 @@ pub fn kabupaten(
         .map(|h| h.capaian.iter().map(|c| (&c.code, c)).collect())
         .unwrap_or_default();
 
+    let mut parts: HashMap<i64, MemberParts> = HashMap::new();
     for n in &pemda.nodes {
         let k = node_key[&n.code].clone();
         units.push(Unit {
@@ -199,6 +200,7 @@ pub fn kabupaten(
             let Some(m) = member.get(&org_id) else {
                 continue;
             };
+            let m = parts.entry(org_id).or_insert_with(|| MemberParts::of(m));
             let top = opd_subtree(&k, m, &unit, &codes, &mut units, &mut opts, &mut origins);
             if let Some(top) = top {
                 opd_cards.push(top);
@@ -240,25 +242,45 @@ pub fn kabupaten(
     })
 }
 
+/// A member with its unit index and its own heat-tree colours, made once however many cards
+/// it has.
+struct MemberParts<'a> {
+    m: &'a KabupatenMember<'a>,
+    index: HashMap<&'a UnitKey, usize>,
+    own: PohonOptions,
+}
+
+impl<'a> MemberParts<'a> {
+    fn of(m: &'a KabupatenMember<'a>) -> Self {
+        let index = m
+            .org
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (&u.key, i))
+            .collect();
+        let mut own = PohonOptions::default();
+        if let Some((roll_up, bands)) = m.capaian {
+            super::paint_capaian(&mut own, m.org, roll_up, bands, "");
+        }
+        MemberParts { m, index, own }
+    }
+}
+
 /// Adds the card of `unit` of member `m` under `parent` with only the `codes` objectives, and
 /// the unit's whole subtree below it with the supports that stay inside it. Returns the card's
 /// key (`None` when the unit is gone).
 fn opd_subtree(
     parent: &UnitKey,
-    m: &KabupatenMember<'_>,
+    parts: &MemberParts<'_>,
     unit: &UnitKey,
     codes: &[Code],
     units: &mut Vec<Unit>,
     opts: &mut PohonOptions,
     origins: &mut BTreeMap<UnitKey, CardOrigin>,
 ) -> Option<UnitKey> {
+    let MemberParts { m, index, own } = parts;
     let org = m.org;
-    let index: HashMap<&UnitKey, usize> = org
-        .units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (&u.key, i))
-        .collect();
     let top = *index.get(unit)?;
     // The subtree in pre-order.
     let mut order = Vec::new();
@@ -276,11 +298,7 @@ fn opd_subtree(
         .iter()
         .map(|&i| (&org.units[i].key, new_key(i)))
         .collect();
-    // Paint the organisation's own heat tree, then move its colours onto the new keys.
-    let mut own = PohonOptions::default();
-    if let Some((roll_up, bands)) = m.capaian {
-        super::paint_capaian(&mut own, org, roll_up, bands, "");
-    }
+    // The organisation's own heat-tree colours move onto the new keys.
     for &i in &order {
         let u = &org.units[i];
         let k = mapped[&u.key].clone();
