@@ -14,13 +14,17 @@
 //! - [`lkjip`]: the LKjIP Bab III tables as PDF ([`lkjip::pdf`]).
 //! - [`poster`]: the pohon kinerja as an A3 landscape PDF poster, tiled when large ([`poster::pdf`]).
 //! - [`report_xlsx`]: XLSX reports (Evaluasi Hasil Renja with live formulas, LKjIP Bab III, Rencana Aksi).
+//! - [`pemda`]: the pemda's IKU and cascading matrix (PDF and XLSX from one table) and the
+//!   Perjanjian Kinerja of the head of region.
 //!
 //! This crate takes domain values and gives bytes or strings: it knows nothing of SQL, HTTP or
 //! files.
 
 pub mod chart;
 pub mod lkjip;
+mod matrix;
 pub mod pdf;
+pub mod pemda;
 pub mod pk;
 pub mod pohon;
 pub mod poster;

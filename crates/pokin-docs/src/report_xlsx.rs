@@ -8,6 +8,7 @@
 //! previewers) show the same values as Excel.
 
 use crate::DocError;
+use crate::matrix::{self, Matrix};
 use pokin_domain::TargetValue;
 use pokin_domain::capaian::{Capaian, Periodisation, Realisation};
 use pokin_domain::document::{Lkjip, PerjanjianKinerja, PkIndicator, Renja, RenjaRow};
@@ -1129,6 +1130,106 @@ fn write_rencana_aksi(ws: &mut Worksheet, pk: &PerjanjianKinerja) -> Result<(), 
     for c in 5..=last_col {
         ws.set_column_width(c, 10)?;
     }
+    landscape(ws);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matrices (the pemda's IKU and cascading).
+
+/// A [`Matrix`] as a workbook of one sheet: the title merged over the columns, the header
+/// rows frozen, merged cells as in the PDF, targets as numbers with their satuan in the number
+/// format.
+pub(crate) fn matrix(m: &Matrix) -> Result<Vec<u8>, DocError> {
+    let mut wb = Workbook::new();
+    let mut ws = new_sheet();
+    write_matrix(&mut ws, m).map_err(xlsx_error)?;
+    wb.push_worksheet(ws);
+    finish(wb, m.title.first().map_or("", String::as_str))
+}
+
+/// The Excel format of a numeric matrix cell: the value's decimals, the satuan as a literal.
+fn satuan_format(decimals: Option<u8>, v: f64, satuan: Option<&str>) -> String {
+    let base = value_format(decimals, v, satuan);
+    match satuan
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "Rp")
+    {
+        Some("%") => format!("{base}\"%\""),
+        Some(s) => format!("{base}\" {}\"", s.replace('"', "'")),
+        None => base,
+    }
+}
+
+fn write_matrix(ws: &mut Worksheet, m: &Matrix) -> Result<(), XlsxError> {
+    let st = Styles::new();
+    let name: String = m
+        .sheet
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
+    ws.set_name(&name)?;
+    let last_col = m.widths.len().saturating_sub(1) as u16;
+    let mut lines: Vec<String> = m.title.clone();
+    if let Some(first) = lines.first_mut() {
+        *first = title(first, m.demo);
+    }
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let top = title_rows(ws, &refs, last_col, &st)? + 1;
+    let style = |s: matrix::Style| match s {
+        matrix::Style::Text => &st.text,
+        matrix::Style::Center => &st.text_center,
+        matrix::Style::Value => &st.text,
+        matrix::Style::Head => &st.header,
+        matrix::Style::Section => &st.total_label,
+    };
+    let write_rows = |ws: &mut Worksheet,
+                      rows: &[Vec<Option<matrix::Cell>>],
+                      first: u32|
+     -> Result<u32, XlsxError> {
+        for (r, cells) in rows.iter().enumerate() {
+            let row = first + r as u32;
+            for (c, cell) in cells.iter().enumerate() {
+                let Some(cell) = cell else { continue };
+                let col = c as u16;
+                let f = match cell.number {
+                    Some((v, d, ref s)) => {
+                        st.text
+                            .clone()
+                            .set_num_format(satuan_format(d, v, s.as_deref()))
+                    }
+                    None => style(cell.style).clone(),
+                };
+                if cell.rowspan > 1 || cell.colspan > 1 {
+                    let last_row = row + cell.rowspan as u32 - 1;
+                    let end_col = col + cell.colspan as u16 - 1;
+                    ws.merge_range(row, col, last_row, end_col, "", &f)?;
+                }
+                match cell.number {
+                    Some((v, ..)) => ws.write_number_with_format(row, col, v, &f)?,
+                    None if cell.text.trim().is_empty() => ws.write_blank(row, col, &f)?,
+                    None => ws.write_string_with_format(row, col, &cell.text, &f)?,
+                };
+            }
+        }
+        Ok(first + rows.len() as u32)
+    };
+    let body = write_rows(ws, &m.head, top)?;
+    ws.set_freeze_panes(body, 0)?;
+    let mut end = write_rows(ws, &m.rows, body)?;
+    if m.rows.is_empty() {
+        ws.merge_range(end, 0, end, last_col, &m.empty, &st.text_center)?;
+        end += 1;
+    }
+    for (i, n) in m.notes.iter().enumerate() {
+        let row = end + 1 + i as u32;
+        ws.merge_range(row, 0, row, last_col, n, &st.note)?;
+    }
+    for (c, w) in m.widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (w * 6.0).clamp(5.0, 60.0))?;
+    }
+    ws.set_repeat_rows(top, body.saturating_sub(1))?;
     landscape(ws);
     Ok(())
 }

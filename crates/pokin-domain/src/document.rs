@@ -1,10 +1,13 @@
 //! The content of the documents an agency signs and files, built from domain values: the
 //! Perjanjian Kinerja (PermenPAN-RB 53/2014) with its Rencana Aksi, the LKjIP Bab III tables,
-//! and the Evaluasi Hasil Renja (Permendagri 86/2017).
+//! and the Evaluasi Hasil Renja (Permendagri 86/2017); in [`pemda`], the pemda's own: the IKU of
+//! the pemda, the cascading matrix and the Perjanjian Kinerja of the head of region.
 //!
 //! These are plain values: `pokin-docs` lays them out as PDF or XLSX, and a Perjanjian
 //! Kinerja is kept as a JSON snapshot per version, so an earlier version can be rendered again
 //! exactly as it was established.
+
+pub mod pemda;
 
 use crate::capaian::{Capaian, IndicatorRule, Periodisation, PredicateBands, Realisation, capaian};
 use crate::ids::{Code, IdError, UnitKey};

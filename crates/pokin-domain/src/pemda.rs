@@ -158,6 +158,14 @@ pub struct PemdaDraft {
     pub nodes: Vec<PemdaNode>,
 }
 
+/// `text` without a leading `word` (any case) and the spaces after it; `None` when it does not
+/// start with the word.
+fn strip_word<'a>(text: &'a str, word: &str) -> Option<&'a str> {
+    let head = text.get(..word.len())?;
+    let rest = text.get(word.len()..)?;
+    (head.eq_ignore_ascii_case(word) && rest.starts_with(' ')).then(|| rest.trim_start())
+}
+
 /// A validated pemda: unique codes, parents that exist at an allowed level, sane indicators.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "PemdaDraft", into = "PemdaDraft")]
@@ -184,6 +192,29 @@ impl std::ops::Deref for Pemda {
 }
 
 impl PemdaDraft {
+    /// The region without `Pemerintah` in front: `Kabupaten Contoh`.
+    pub fn region(&self) -> String {
+        let name = self.name.trim();
+        strip_word(name, "Pemerintah")
+            .map(str::to_string)
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    /// The region's own name, where documents are signed: `Contoh` (of `Kabupaten Contoh`).
+    pub fn place(&self) -> String {
+        let region = self.region();
+        ["Kabupaten", "Kota", "Provinsi"]
+            .into_iter()
+            .find_map(|w| strip_word(&region, w))
+            .map(str::to_string)
+            .unwrap_or(region)
+    }
+
+    /// The head of region's position as printed: `Bupati Contoh`, `Gubernur Jawa Barat`.
+    pub fn head_position(&self) -> String {
+        format!("{} {}", self.kind.head_title(), self.place())
+    }
+
     /// Checks every reference and value; returns all problems at once.
     pub fn validate(self) -> Result<Pemda, ValidationErrors> {
         let mut errs = Vec::new();
@@ -306,6 +337,22 @@ impl Pemda {
             .nodes
             .iter()
             .flat_map(|n| n.indicators.iter().map(move |i| (n, i)))
+    }
+
+    /// The IKU of the head of region: the indicators marked IKU, else (none marked) those of
+    /// the tujuan; in document order. The region dashboard and the head's Perjanjian Kinerja
+    /// show these.
+    pub fn head_iku(&self) -> Vec<(&PemdaNode, &Indicator)> {
+        let any_marked = self.indicators().any(|(_, i)| i.iku);
+        self.indicators()
+            .filter(|(n, i)| {
+                if any_marked {
+                    i.iku
+                } else {
+                    n.level == PemdaLevel::Tujuan
+                }
+            })
+            .collect()
     }
 
     /// Whether `target` names a node (and indicator) of this pemda.

@@ -1,15 +1,20 @@
 //! The documents' content, assembled from what the store holds: the one place the CLI and the
 //! web app get a Perjanjian Kinerja, the LKjIP tables or the Evaluasi Renja from (both render
-//! them with `pokin-docs`). Only reads; the arithmetic is the domain's.
+//! them with `pokin-docs`), and the pemda's (IKU, cascading, PK of the head of region) from a
+//! `PemdaOverview`. Only reads; the arithmetic is the domain's.
 
 use crate::error::Result;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use pokin_domain::UnitKey;
+use pokin_domain::document::pemda::{
+    Cascading, IkuPemda, PkKepalaDaerah, cascading, check_year, iku_pemda, pk_kepala_daerah,
+};
 use pokin_domain::document::{
     Lkjip, LkjipInput, PerjanjianKinerja, Renja, lkjip, perjanjian_kinerja, renja,
 };
 use pokin_domain::measure::{IndicatorKey, Span, Status, measure_organisation};
+use pokin_domain::pemda::Member;
 use std::collections::HashMap;
 
 /// The default signing date of a draft Perjanjian Kinerja: the first working day of January.
@@ -107,5 +112,46 @@ impl Store {
         }
         let spent = self.budget_realisations_by_year(org_id).await?;
         Ok(renja(&org, &settings, year, &history, &spent))
+    }
+}
+
+/// The pemda's documents, from its overview of a year (the CLI loads it with
+/// [`Store::pemda_overview`], the web app has it cached): only accepted, unbroken links count.
+/// A year outside the RPJMD period is refused (`Invalid`).
+impl crate::pemda::PemdaOverview {
+    fn document_members(&self) -> Result<Vec<Member<'_>>> {
+        check_year(&self.pemda, self.year).map_err(StoreError::Invalid)?;
+        Ok(self
+            .members
+            .iter()
+            .map(|(id, o)| Member {
+                org_id: *id,
+                name: &o.name,
+                org: o,
+            })
+            .collect())
+    }
+
+    /// The IKU of the pemda (its RPJMD period, whatever the overview's year).
+    pub fn iku_pemda(&self) -> Result<IkuPemda> {
+        let members = self.document_members()?;
+        Ok(iku_pemda(&self.pemda, &members, &self.links))
+    }
+
+    /// The cascading matrix of the overview's year.
+    pub fn cascading(&self) -> Result<Cascading> {
+        let members = self.document_members()?;
+        Ok(cascading(&self.pemda, &members, &self.links, self.year))
+    }
+
+    /// The Perjanjian Kinerja of the head of region for the overview's year, signed on the
+    /// [`default_signing_date`].
+    pub fn pk_kepala_daerah(&self) -> Result<PkKepalaDaerah> {
+        check_year(&self.pemda, self.year).map_err(StoreError::Invalid)?;
+        Ok(pk_kepala_daerah(
+            &self.pemda,
+            self.year,
+            default_signing_date(self.year),
+        ))
     }
 }

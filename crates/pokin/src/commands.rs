@@ -167,13 +167,38 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report {
             kind,
             org,
+            pemda,
             unit,
             tahun,
             out,
             all_units,
             versi,
             warna_capaian,
+        } if kind.is_pemda() => {
+            if org.is_some() || unit.is_some() || all_units || versi.is_some() || warna_capaian {
+                bail!(
+                    "--org, --unit, --all-units, --versi dan --warna-capaian tidak berlaku untuk \
+                     dokumen pemda; pakai --pemda NAMA"
+                );
+            }
+            let store = db().await?;
+            crate::report::pemda_report(&store, pemda.as_deref().unwrap_or(""), kind, tahun, &out)
+                .await
+        }
+        Command::Report {
+            kind,
+            org,
+            unit,
+            tahun,
+            out,
+            all_units,
+            versi,
+            warna_capaian,
+            pemda,
         } => {
+            if pemda.is_some() {
+                bail!("--pemda hanya untuk iku-pemda, cascading dan pk-kepala-daerah");
+            }
             let store = db().await?;
             let (id, org) = load_with_id(&store, org.as_deref()).await?;
             let req = crate::report::ReportRequest {

@@ -185,14 +185,19 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ParseFormat,
     },
-    /// Membuat dokumen: PK, Rencana Aksi, LKjIP, Evaluasi Renja, pohon kinerja (format dari akhiran --out)
+    /// Membuat dokumen: PK, Rencana Aksi, LKjIP, Evaluasi Renja, pohon kinerja; dokumen pemda:
+    /// IKU pemda, matriks cascading, PK kepala daerah (format dari akhiran --out)
     Report {
-        /// pk, rencana-aksi, lkjip, renja, pohon
+        /// pk, rencana-aksi, lkjip, renja, pohon, iku-pemda, cascading, pk-kepala-daerah
         #[arg(value_enum)]
         kind: ReportKind,
         /// Organisasi (boleh dihilangkan bila hanya ada satu)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "pemda")]
         org: Option<String>,
+        /// Pemda untuk iku-pemda, cascading dan pk-kepala-daerah (boleh dihilangkan bila hanya
+        /// ada satu)
+        #[arg(long, value_name = "NAMA")]
+        pemda: Option<String>,
         /// Kunci unit (bawaan: unit pimpinan); untuk pk dan rencana-aksi
         #[arg(long)]
         unit: Option<String>,
@@ -274,6 +279,22 @@ pub enum ReportKind {
     Renja,
     /// Pohon kinerja (.svg, .pdf A3)
     Pohon,
+    /// Indikator Kinerja Utama pemda selama periode RPJMD (.pdf, .xlsx)
+    IkuPemda,
+    /// Matriks cascading sasaran daerah → perangkat daerah → program, tahun --tahun (.pdf, .xlsx)
+    Cascading,
+    /// Perjanjian Kinerja kepala daerah dengan IKU, tahun --tahun (.pdf)
+    PkKepalaDaerah,
+}
+
+impl ReportKind {
+    /// Whether the document is the pemda's (rather than an organisation's).
+    pub fn is_pemda(self) -> bool {
+        matches!(
+            self,
+            ReportKind::IkuPemda | ReportKind::Cascading | ReportKind::PkKepalaDaerah
+        )
+    }
 }
 
 #[derive(Subcommand)]

@@ -1,6 +1,7 @@
 //! `pokin report`: the documents an agency signs and files, written to a file whose extension
 //! chooses the format. The content comes from the store's one assembly
-//! (`Store::perjanjian_kinerja`, `lkjip`, `renja`), the layout from `pokin-docs`.
+//! (`Store::perjanjian_kinerja`, `lkjip`, `renja`; the pemda's from `PemdaOverview`), the layout
+//! from `pokin-docs`.
 
 use crate::ReportKind;
 use anyhow::{Context, Result, bail};
@@ -107,14 +108,11 @@ pub async fn report(
             }
         }
         (ReportKind::Pohon, _) => return Err(unsupported(".svg atau .pdf")),
+        (ReportKind::IkuPemda | ReportKind::Cascading | ReportKind::PkKepalaDaerah, _) => {
+            bail!("dokumen pemda dibuat oleh `pemda_report`")
+        }
     };
-    write_atomically(req.out, &bytes)?;
-    println!(
-        "{} ditulis ({} bita).",
-        req.out.display(),
-        pokin_domain::format::number(bytes.len() as f64, 0)
-    );
-    Ok(ExitCode::SUCCESS)
+    write_and_tell(req.out, &bytes)
 }
 
 /// The tree's options: plain, or coloured by the capaian of `year` (verified realisations).
@@ -186,6 +184,17 @@ fn warn_problems(problems: &[String]) {
     }
 }
 
+/// Writes the document and says where it went.
+fn write_and_tell(path: &Path, bytes: &[u8]) -> Result<ExitCode> {
+    write_atomically(path, bytes)?;
+    println!(
+        "{} ditulis ({} bita).",
+        path.display(),
+        pokin_domain::format::number(bytes.len() as f64, 0)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Writes `bytes` to a temporary file beside `path`, syncs it and renames it into place: a
 /// reader never sees half a document, and a failure leaves any earlier file as it was.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -212,4 +221,63 @@ pub(crate) fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<u64> 
     let size = tmp.as_file().metadata().map(|m| m.len()).unwrap_or(0);
     tmp.persist(path).with_context(written)?;
     Ok(size)
+}
+
+/// `pokin report iku-pemda|cascading|pk-kepala-daerah`: the pemda's documents, from its
+/// overview of `year` (a year outside the RPJMD is refused, nothing is written).
+pub async fn pemda_report(
+    store: &Store,
+    pemda: &str,
+    kind: ReportKind,
+    year: i32,
+    out: &Path,
+) -> Result<ExitCode> {
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let allowed = match kind {
+        ReportKind::PkKepalaDaerah => ".pdf",
+        _ => ".pdf atau .xlsx",
+    };
+    if !(ext == "pdf" || (ext == "xlsx" && kind != ReportKind::PkKepalaDaerah)) {
+        bail!(
+            "format '.{ext}' tidak tersedia untuk laporan ini; pakai --out dengan akhiran {allowed}"
+        );
+    }
+    let id = crate::pemda::pemda_id(store, pemda).await?;
+    let o = store.pemda_overview(id, year).await?;
+    let pdf = ext == "pdf";
+    let bytes = match kind {
+        ReportKind::IkuPemda => {
+            let doc = o.iku_pemda()?;
+            if pdf {
+                pokin_docs::pemda::iku_pdf(&doc)?
+            } else {
+                pokin_docs::pemda::iku_xlsx(&doc)?
+            }
+        }
+        ReportKind::Cascading => {
+            let doc = o.cascading()?;
+            let uncovered = doc.uncovered().count();
+            if uncovered > 0 {
+                eprintln!(
+                    "peringatan: {uncovered} indikator sasaran daerah belum direalisasikan \
+                     perangkat daerah mana pun (lihat `pokin cakupan --tahun {year}`)."
+                );
+            }
+            if pdf {
+                pokin_docs::pemda::cascading_pdf(&doc)?
+            } else {
+                pokin_docs::pemda::cascading_xlsx(&doc)?
+            }
+        }
+        _ => {
+            let doc = o.pk_kepala_daerah()?;
+            warn_problems(&doc.problems());
+            pokin_docs::pemda::pk_kepala_daerah_pdf(&doc)?
+        }
+    };
+    write_and_tell(out, &bytes)
 }

@@ -264,3 +264,137 @@ fn wrong_requests_get_an_indonesian_error_and_no_file() {
         }
     }
 }
+
+/// A sheet as lines of cells (` | ` between them; a merged-away cell is empty), for snapshots.
+fn grid(path: &Path, name: &str) -> String {
+    let cells = sheet(path, name);
+    cells
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| c.to_string().replace('\n', " / "))
+                .collect::<Vec<_>>()
+                .join(" | ")
+                .trim_end_matches([' ', '|'])
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_pemda_documents_iku_cascading_and_the_bupati_pk() {
+    let mut first: Option<(String, String)> = None;
+    for env in Env::all() {
+        env.ok(&["demo"]);
+        let iku = env.report(&["iku-pemda", "--tahun", "2025"], "iku.xlsx");
+        let cascading = env.report(&["cascading", "--tahun", "2025"], "cascading.xlsx");
+        let grids = (grid(&iku, "IKU"), grid(&cascading, "Cascading 2025"));
+        match &first {
+            // The same document from either database.
+            Some(f) => assert_eq!(f, &grids),
+            None => {
+                insta::assert_snapshot!("iku_pemda_xlsx", grids.0);
+                insta::assert_snapshot!("cascading_xlsx", grids.1);
+                first = Some(grids);
+            }
+        }
+        // Targets are numbers in the workbook, not text.
+        let cells = sheet(&iku, "IKU");
+        assert!(
+            cells
+                .used_cells()
+                .any(|(_, _, c)| matches!(c, Data::Float(v) if (*v - 70.6).abs() < 1e-9))
+        );
+
+        let iku_pdf = pdf_text(&env.report(&["iku-pemda", "--tahun", "2025"], "iku.pdf"));
+        for needle in [
+            "INDIKATOR KINERJA UTAMA",
+            "PEMERINTAH KABUPATEN SUKAMAJU",
+            "RPJMD 2025–2029",
+            "Indeks Pembangunan Manusia (IKU)",
+            "Kondisi Awal",
+            "Dinas Kesehatan",
+            "Belum ada perangkat daerah",
+        ] {
+            assert!(iku_pdf.contains(needle), "{needle}: {iku_pdf}");
+        }
+        let c_pdf = pdf_text(&env.report(&["cascading", "--tahun", "2025"], "c.pdf"));
+        for needle in [
+            "MATRIKS CASCADING KINERJA",
+            "TAHUN 2025",
+            "Sasaran Perangkat Daerah",
+            "Belum ada perangkat daerah yang merealisasikan",
+            "PROGRAM PENGEMBANGAN IKLIM PENANAMAN MODAL",
+        ] {
+            assert!(c_pdf.contains(needle), "{needle}: {c_pdf}");
+        }
+        let pk = pdf_text(&env.report(&["pk-kepala-daerah", "--tahun", "2026"], "pk.pdf"));
+        for needle in [
+            "PERJANJIAN KINERJA TAHUN 2026",
+            "BUPATI SUKAMAJU",
+            "Nama : H. Ahmad Fauzi, S.H., M.Si.",
+            "LAMPIRAN PERJANJIAN KINERJA",
+            "Indeks Pembangunan Manusia",
+            // IKT1's 2026 target.
+            "71,1 poin",
+            "Sukamaju, 2 Januari 2026",
+        ] {
+            assert!(pk.contains(needle), "{needle}: {pk}");
+        }
+    }
+}
+
+#[test]
+fn wrong_pemda_document_requests_are_refused_and_write_nothing() {
+    for env in Env::all().into_iter().take(1) {
+        env.ok(&["demo"]);
+        for (args, file, expected) in [
+            (
+                vec!["cascading", "--tahun", "2031"],
+                "c.pdf",
+                "di luar periode RPJMD",
+            ),
+            (
+                vec!["pk-kepala-daerah", "--tahun", "2024"],
+                "pk.pdf",
+                "di luar periode RPJMD",
+            ),
+            (
+                vec!["pk-kepala-daerah", "--tahun", "2025"],
+                "pk.xlsx",
+                "tidak tersedia untuk laporan ini",
+            ),
+            (
+                vec!["iku-pemda", "--tahun", "2025"],
+                "iku.svg",
+                "tidak tersedia untuk laporan ini",
+            ),
+            (
+                vec!["iku-pemda", "--tahun", "2025", "--pemda", "Kota Antah"],
+                "iku.pdf",
+                "pemda 'Kota Antah' tidak ditemukan",
+            ),
+            (
+                vec!["cascading", "--tahun", "2025", "--unit", "kepala-dinas"],
+                "c.pdf",
+                "tidak berlaku untuk dokumen pemda",
+            ),
+            (
+                vec!["lkjip", "--tahun", "2025", "--pemda", "x"],
+                "l.pdf",
+                "--pemda hanya untuk",
+            ),
+        ] {
+            let out_file = env.path(file);
+            let mut all = vec!["report"];
+            all.extend(args.iter().copied());
+            all.extend_from_slice(&["--out", out_file.to_str().unwrap()]);
+            let out = env.pokin(&all);
+            assert!(!out.status.success(), "{args:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(expected), "{args:?}: {err}");
+            assert!(!out_file.exists(), "{args:?} left a file");
+        }
+    }
+}

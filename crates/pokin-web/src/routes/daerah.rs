@@ -23,7 +23,6 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use pokin_docs::chart::{BarChart, BarItem, bar_chart, predicate_colour, predicate_legend};
 use pokin_domain::capaian::{Ceiling, PredicateBands};
-use pokin_domain::pemda::PemdaLevel;
 use pokin_domain::{Organisation, format};
 use pokin_store::Role;
 
@@ -142,21 +141,13 @@ async fn pemda_iku(state: &AppState, id: i64, year: i32) -> Result<PemdaIku, Err
         });
     }
     let o = snap.overview(year, today()).await?;
-    let any_iku = o.pemda.indicators().any(|(_, i)| i.iku);
-    let tujuan: std::collections::HashSet<&pokin_domain::Code> = o
+    let head: std::collections::HashSet<&pokin_domain::Code> = o
         .pemda
-        .nodes
-        .iter()
-        .filter(|n| n.level == PemdaLevel::Tujuan)
-        .flat_map(|n| n.indicators.iter().map(|i| &i.code))
+        .head_iku()
+        .into_iter()
+        .map(|(_, i)| &i.code)
         .collect();
-    let iku = super::pemda::iku_rows(&o, |i| {
-        if any_iku {
-            i.iku
-        } else {
-            tujuan.contains(&i.code)
-        }
-    });
+    let iku = super::pemda::iku_rows(&o, |i| head.contains(&i.code));
     let bands = PredicateBands::default();
     let items = o
         .capaian
