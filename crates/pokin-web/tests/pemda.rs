@@ -29,6 +29,19 @@ fn last_id(body: &str, prefix: &str) -> i64 {
         .unwrap_or_else(|| panic!("no {prefix} in page"))
 }
 
+/// The organisation's perencana accepts the test pemda's waiting link, naming the Kepala's SS1.
+async fn accept_waiting_link(t: &TestApp, perencana: &common::Session) {
+    let r = t
+        .post(
+            &format!("/pemda/{}/tautan/{}/terima", t.pemda, t.link),
+            Some(perencana),
+            &[("sasaran_opd", "kepala SS1")],
+            Some(&perencana.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
 async fn make_member(t: &TestApp) {
     t.store
         .set_pemda_of("tester", t.other_org, Some(t.pemda))
@@ -472,15 +485,7 @@ async fn the_whole_kabupaten_diagram() {
         assert!(!r.body.contains(&card));
 
         // The perencana accepts naming the Kepala's SS1: its card appears under S1, folded.
-        let r = t
-            .post(
-                &format!("/pemda/{}/tautan/{}/terima", t.pemda, t.link),
-                Some(&perencana),
-                &[("sasaran_opd", "kepala SS1")],
-                Some(&perencana.csrf),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        accept_waiting_link(&t, &perencana).await;
         let r = t.get(&page, Some(&bappeda)).await;
         assert!(r.body.contains(&card), "{}", r.body);
         assert!(
@@ -595,5 +600,80 @@ async fn the_region_dashboard_shows_the_bupati_iku_first() {
         let r = t.get("/dasbor/daerah", Some(&perencana)).await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(!r.body.contains(&iku), "{}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn the_pemda_documents_are_downloaded_and_follow_the_links() {
+    for t in setups().await {
+        let bappeda = t.login("bappeda").await;
+        let perencana = t.login("perencana").await;
+        let base = format!("/pemda/{}/dokumen", t.pemda);
+        let page = t
+            .get(&format!("/pemda/{}?tahun=2026", t.pemda), Some(&bappeda))
+            .await;
+        for file in [
+            "iku.pdf",
+            "iku.xlsx",
+            "cascading.pdf",
+            "cascading.xlsx",
+            "pk-kepala-daerah.pdf",
+        ] {
+            let href = format!("href=\"{base}/{file}?tahun=2026\"");
+            assert!(page.body.contains(&href), "the page links {file}");
+            let r = t
+                .get(&format!("{base}/{file}?tahun=2026"), Some(&bappeda))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{file}: {}", r.body);
+            let (stem, ext) = file.rsplit_once('.').unwrap();
+            let disposition = r.headers["content-disposition"].to_str().unwrap();
+            assert!(
+                disposition.starts_with(&format!("attachment; filename=\"{stem}-"))
+                    && disposition.ends_with(&format!("-2026.{ext}\"")),
+                "{disposition}"
+            );
+            let ct = r.headers["content-type"].to_str().unwrap();
+            if ext == "pdf" {
+                assert_eq!(ct, "application/pdf");
+                assert!(r.body.starts_with("%PDF"));
+            } else {
+                assert!(ct.contains("spreadsheetml"), "{ct}");
+                assert!(r.body.starts_with("PK"), "a zip");
+            }
+        }
+        // A member's perencana reads no pemda documents; unknown files and years outside the
+        // RPJMD are refused in Indonesian.
+        let r = t.get(&format!("{base}/iku.pdf"), Some(&perencana)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = t.get(&format!("{base}/rahasia.pdf"), Some(&bappeda)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(r.body.contains("tidak ada"), "{}", r.body);
+        let r = t
+            .get(&format!("{base}/cascading.pdf?tahun=2031"), Some(&bappeda))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("di luar periode RPJMD"), "{}", r.body);
+
+        // The waiting link counts nowhere; once accepted, the cascading matrix (kept in the
+        // cache) is made again and names the organisation's objective.
+        let before = t
+            .get(&format!("{base}/cascading.xlsx?tahun=2026"), Some(&bappeda))
+            .await;
+        let again = t
+            .get(&format!("{base}/cascading.xlsx?tahun=2026"), Some(&bappeda))
+            .await;
+        assert_eq!(
+            before.body, again.body,
+            "the same document while nothing changed"
+        );
+        accept_waiting_link(&t, &perencana).await;
+        let after = t
+            .get(&format!("{base}/cascading.xlsx?tahun=2026"), Some(&bappeda))
+            .await;
+        assert_eq!(after.status, StatusCode::OK);
+        assert_ne!(
+            before.body, after.body,
+            "the accepted link is in the matrix"
+        );
     }
 }

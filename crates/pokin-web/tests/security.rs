@@ -375,6 +375,7 @@ const EXPECTED: &[(&str, Rule)] = &[
     ("GET /pemda/{pemda}/pohon", PemdaRead),
     ("GET /pemda/{pemda}/pohon.svg", PemdaRead),
     ("GET /pemda/{pemda}/pohon.pdf", PemdaRead),
+    ("GET /pemda/{pemda}/dokumen/{file}", PemdaRead),
     ("GET /pemda/{pemda}/pohon/detail", PemdaRead),
     ("POST /pemda/{pemda}/rpjmd/simpul", PemdaEdit),
     ("POST /pemda/{pemda}/rpjmd/simpul/{code}/hapus", PemdaEdit),
@@ -1083,6 +1084,8 @@ fn fill(
         "crosscut" | "note" => "999999".into(),
         "action" => "ajukan".into(),
         "pemda" => t.pemda.to_string(),
+        // Every other document is walked too (see `instances`).
+        "file" => "iku.pdf".into(),
         "link" => t.link.to_string(),
         "pid" | "official_id" => id("official")?,
         "oid" | "objective_id" => id("objective")?,
@@ -1149,6 +1152,23 @@ fn instances(
                 org_route: (names.iter().any(|n| n == "id" || n == "link") && !users)
                     || route.path == "/api/v1/import",
             });
+            if route.path == "/pemda/{pemda}/dokumen/{file}" {
+                let first = out.last().map(|i| i.path.clone()).unwrap_or_default();
+                for other in [
+                    "iku.xlsx",
+                    "cascading.pdf",
+                    "cascading.xlsx",
+                    "pk-kepala-daerah.pdf",
+                ] {
+                    out.push(Instance {
+                        method: route.method.clone(),
+                        pattern: route.path,
+                        path: first.replace("iku.pdf", other),
+                        inside,
+                        org_route: false,
+                    });
+                }
+            }
         }
     }
     out
@@ -1568,7 +1588,7 @@ async fn walk(t: &TestApp) -> Vec<String> {
         // Our documents (evidence files are the uploader's bytes, served as they are).
         if a.status == StatusCode::OK
             && !i.pattern.contains("/bukti/")
-            && documents_checked.insert(i.pattern)
+            && documents_checked.insert(document_key(i))
         {
             check_document(&what, &a, &mut problems);
         }
@@ -1587,6 +1607,15 @@ async fn walk(t: &TestApp) -> Vec<String> {
         assert!(n >= 3, "only {n} {kind} routes answered 200");
     }
     problems
+}
+
+/// What a document check covers once: the route, or for the pemda's documents each file.
+fn document_key(i: &Instance) -> String {
+    if i.pattern.contains("/dokumen/{file}") {
+        i.path.clone()
+    } else {
+        i.pattern.to_owned()
+    }
 }
 
 #[tokio::test]
@@ -2120,7 +2149,7 @@ fn every_parameter_has_a_value_source() {
         .chain(
             [
                 "id", "name", "period", "year", "quarter", "action", "token", "token_id", "pemda",
-                "link", "crosscut", "note",
+                "link", "crosscut", "note", "file",
             ]
             .iter(),
         )

@@ -29,7 +29,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 pub(crate) const PDF: &str = "application/pdf";
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 // ---------------------------------------------------------------------------------------------
 // Parameters.

@@ -30,6 +30,7 @@ pub mod workbook;
 // Documents
 pub mod dokumen;
 pub mod pemda; // the pemda: RPJMD, links, coverage
+pub mod pemda_dokumen; // the pemda's documents
 pub mod pemda_opd; // an OPD's side: upward links, crosscutting; review notes
 pub mod pemda_pohon; // the whole-kabupaten diagram
 pub mod pemda_rpjmd; // editing the RPJMD tree
@@ -731,6 +732,11 @@ fn routes() -> Routes {
         "/organisasi/{id}/catatan/{note}/selesai",
         LINK_OWN,
         pemda_opd::resolve_org_note_page,
+    )
+    .get(
+        "/pemda/{pemda}/dokumen/{file}",
+        PEMDA_READ,
+        pemda_dokumen::download,
     )
     .get("/pemda/{pemda}/pohon", PEMDA_READ, pemda_pohon::page)
     .get("/pemda/{pemda}/pohon.svg", PEMDA_READ, pemda_pohon::svg)
