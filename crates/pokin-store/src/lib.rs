@@ -44,8 +44,8 @@ pub use measure::{
 };
 pub use org::OrgSummary;
 pub use pemda::{
-    MAX_NOTE, NewCrosscut, NewLink, PemdaImport, PemdaOverview, PemdaSummary, ReviewNote,
-    STALE_DAYS,
+    MAX_NOTE, MemberYear, NewCrosscut, NewLink, PemdaImport, PemdaOverview, PemdaSummary,
+    ReviewNote, STALE_DAYS,
 };
 pub use reports::default_signing_date;
 pub use tree::{IndicatorIds, ObjectiveIds, SupportIds, TreeWithIds, UnitIds};

@@ -26,6 +26,7 @@ use pokin_domain::pemda::{
 use pokin_domain::{Code, Organisation, UnitKey};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 mod file;
 pub use file::PemdaImport;
@@ -512,7 +513,7 @@ pub struct PemdaOverview {
     pub pemda: Pemda,
     pub year: i32,
     /// Member organisations (id, tree), by name.
-    pub members: Vec<(i64, Organisation)>,
+    pub members: Vec<(i64, Arc<Organisation>)>,
     pub links: Vec<CascadeLink>,
     pub crosscuts: Vec<Crosscut>,
     pub notes: Vec<ReviewNote>,
@@ -530,8 +531,19 @@ impl PemdaOverview {
     }
 
     pub fn member(&self, id: i64) -> Option<&Organisation> {
-        self.members.iter().find(|(i, _)| *i == id).map(|(_, o)| o)
+        self.members
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, o)| &**o)
     }
+}
+
+/// One member as the overview needs it: its tree and its capaian of the year (whole year,
+/// verified realisations, its own settings).
+pub struct MemberYear {
+    pub id: i64,
+    pub org: Arc<Organisation>,
+    pub measure: Arc<pokin_domain::measure::OrganisationMeasure>,
 }
 
 /// How many days a link may wait before the control page lists it as overdue.
@@ -539,45 +551,60 @@ pub const STALE_DAYS: i64 = 14;
 
 impl Store {
     /// The [`PemdaOverview`] of pemda `id` for `year`: every member's capaian of the year
-    /// (verified realisations, its own settings) feeds the links.
+    /// (verified realisations, its own settings) feeds the links. Loads every member; the web
+    /// app, which keeps members' trees and capaian, calls [`Store::pemda_overview_of`].
     pub async fn pemda_overview(&self, id: i64, year: i32) -> Result<PemdaOverview> {
-        let pemda = self.load_pemda(id).await?;
         let mut members = Vec::new();
-        let mut measures = HashMap::new();
         for org_id in self.pemda_members(id).await? {
             let org = self.load_organisation(org_id).await?;
             let settings = self.measure_settings(org_id).await?;
             let data = self.year_measurements(org_id, year).await?;
-            measures.insert(
-                org_id,
-                measure_organisation(&org, year, Span::Year, &data.verified, &settings),
-            );
-            members.push((org_id, org));
+            let measure = measure_organisation(&org, year, Span::Year, &data.verified, &settings);
+            members.push(MemberYear {
+                id: org_id,
+                org: Arc::new(org),
+                measure: Arc::new(measure),
+            });
         }
-        members.sort_by_key(|m| m.1.name.to_lowercase());
+        self.pemda_overview_of(id, year, members).await
+    }
+
+    /// The [`PemdaOverview`] of pemda `id` for `year` from its members' trees and capaian of
+    /// the year as the caller holds them (every member of [`Store::pemda_members`], each read
+    /// after the pemda's revision): reads only the pemda's own data, a fixed number of
+    /// statements whatever the number of members.
+    pub async fn pemda_overview_of(
+        &self,
+        id: i64,
+        year: i32,
+        mut parts: Vec<MemberYear>,
+    ) -> Result<PemdaOverview> {
+        let pemda = self.load_pemda(id).await?;
+        parts.sort_by_key(|m| m.org.name.to_lowercase());
         let links = self.links(id).await?;
         let crosscuts = self.crosscuts(id).await?;
         let notes = self.review_notes(id).await?;
         let own = self.pemda_realisations(id, year).await?;
-        let view: Vec<Member> = members
+        let view: Vec<Member> = parts
             .iter()
-            .map(|(i, o)| Member {
-                org_id: *i,
-                name: &o.name,
-                org: o,
+            .map(|m| Member {
+                org_id: m.id,
+                name: &m.org.name,
+                org: &m.org,
             })
             .collect();
         let coverage = coverage(&pemda, &view, &links, now(), STALE_DAYS);
         let refs: Vec<&CascadeLink> = links.iter().collect();
-        let org_of = |i: i64| members.iter().find(|(m, _)| *m == i).map(|(_, o)| o);
+        let part = |i: i64| parts.iter().find(|m| m.id == i);
         let capaian = pemda_capaian(&pemda, year, &refs, &own, Ceiling::DEFAULT, |l| {
-            link_capaian(&pemda, l, org_of(l.org_id), measures.get(&l.org_id))
+            let m = part(l.org_id);
+            link_capaian(&pemda, l, m.map(|m| &*m.org), m.map(|m| &*m.measure))
         });
         Ok(PemdaOverview {
             id,
             pemda,
             year,
-            members,
+            members: parts.iter().map(|m| (m.id, m.org.clone())).collect(),
             links,
             crosscuts,
             notes,

@@ -20,7 +20,7 @@
 use crate::Error;
 use pokin_domain::Organisation;
 use pokin_domain::measure::{MeasureSettings, OrganisationMeasure, Span};
-use pokin_store::{PemdaOverview, Store, StoreError, YearMeasurements};
+use pokin_store::{MemberYear, PemdaOverview, Store, StoreError, YearMeasurements};
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -358,8 +358,9 @@ impl PemdaSnapshot {
         Ok(self.keep(&key, &[], p))
     }
 
-    /// The pemda's overview of `year` ([`Store::pemda_overview`]: coverage and capaian through
-    /// the links), computed when the pemda or one of its members changed. `day` is today's
+    /// The pemda's overview of `year` ([`Store::pemda_overview_of`]: coverage and capaian
+    /// through the links, from each member's cached tree and capaian), computed when the pemda
+    /// or one of its members changed. `day` is today's
     /// date: the list of links waiting too long depends on it.
     pub(crate) async fn overview(
         &self,
@@ -370,8 +371,23 @@ impl PemdaSnapshot {
         if let Some(o) = self.cached::<PemdaOverview>(&key) {
             return Ok(o);
         }
-        let o = self.store.pemda_overview(self.id, year).await?;
-        let members: Vec<i64> = o.members.iter().map(|(id, _)| *id).collect();
-        Ok(self.keep(&key, &members, o))
+        // Each member's tree and capaian of the year from its own cache entry, at the revision
+        // read with this snapshot: after one realisation only that member is measured again.
+        let ids = self.store.pemda_members(self.id).await?;
+        let mut parts = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let snap = self.cache.at(&self.store, *id, self.org_revision(*id));
+            let org = snap.organisation().await?;
+            let settings = snap.settings().await?;
+            let data = snap.year(year).await?;
+            let measure = crate::capaian::measured(&snap, &org, &data, &settings, year, Span::Year);
+            parts.push(MemberYear {
+                id: *id,
+                org,
+                measure,
+            });
+        }
+        let o = self.store.pemda_overview_of(self.id, year, parts).await?;
+        Ok(self.keep(&key, &ids, o))
     }
 }

@@ -341,7 +341,7 @@ impl OrgCapaian {
 
 /// The capaian of `year` and `span` from the snapshot's cache, or measured by the domain and
 /// kept there. `data` must be the snapshot's data of `year`.
-fn measured(
+pub(crate) fn measured(
     snap: &OrgSnapshot,
     org: &Organisation,
     data: &YearMeasurements,

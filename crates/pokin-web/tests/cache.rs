@@ -371,3 +371,39 @@ async fn the_region_page_shows_only_what_the_user_may_read() {
         );
     }
 }
+
+/// Statements of the pemda's control page right after organisation `t.org` changed, and warm.
+async fn pemda_page_after_a_change(t: &TestApp, s: &Session) -> (u64, u64) {
+    let page = format!("/pemda/{}?tahun=2026", t.pemda);
+    let r = t.get(&page, Some(s)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    replace(t, &sized(0)).await;
+    let before = t.store.statements();
+    let r = t.get(&page, Some(s)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cold = t.store.statements() - before;
+    let before = t.store.statements();
+    t.get(&page, Some(s)).await;
+    (cold, t.store.statements() - before)
+}
+
+/// After one member changes, the pemda's overview measures that member again and takes every
+/// other member's tree and capaian from the cache: one more member costs no statement.
+#[tokio::test]
+async fn a_change_in_one_member_reloads_only_that_member() {
+    for t in setups().await {
+        let s = t.login("admin").await;
+        replace(&t, &sized(0)).await;
+        accept_link(&t).await;
+        let one = pemda_page_after_a_change(&t, &s).await;
+        t.store
+            .set_pemda_of("tester", t.other_org, Some(t.pemda))
+            .await
+            .unwrap();
+        let two = pemda_page_after_a_change(&t, &s).await;
+        assert_eq!(
+            one, two,
+            "(cold, warm) statements with one member and with two"
+        );
+    }
+}
