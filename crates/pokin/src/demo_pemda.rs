@@ -71,7 +71,7 @@ fn node(
 pub fn demo_pemda() -> Pemda {
     use PemdaLevel::*;
     use Polarity::*;
-    PemdaDraft {
+    let mut draft = PemdaDraft {
         name: DEMO_PEMDA.into(),
         kind: RegionKind::Kabupaten,
         rpjmd: Renstra {
@@ -244,9 +244,62 @@ pub fn demo_pemda() -> Pemda {
                 )],
             ),
         ],
+    };
+    set_formulas(&mut draft);
+    draft.validate().expect("the demo pemda is valid")
+}
+
+/// How each demo IKU is computed (*penjelasan / formulasi*), as the IKU document prints it.
+const FORMULAS: [(&str, &str); 10] = [
+    (
+        "IKT1",
+        "Rata-rata geometrik indeks kesehatan, indeks pendidikan dan indeks pengeluaran \
+         (metode BPS)",
+    ),
+    (
+        "IKS1",
+        "Rata-rata perkiraan lama hidup sejak lahir menurut tabel kematian (BPS)",
+    ),
+    (
+        "IKS2",
+        "Rata-rata jumlah tahun sekolah penduduk berusia 25 tahun ke atas",
+    ),
+    (
+        "IKS7",
+        "Penduduk di bawah garis kemiskinan ÷ jumlah penduduk × 100%",
+    ),
+    (
+        "IKT2",
+        "(PDRB ADHK tahun t − PDRB ADHK tahun t−1) ÷ PDRB ADHK tahun t−1 × 100%",
+    ),
+    (
+        "IKS3",
+        "Indeks komposit penilaian kemudahan berusaha di daerah (skala 1–5)",
+    ),
+    ("IKS4", "Jumlah penganggur ÷ jumlah angkatan kerja × 100%"),
+    (
+        "IKT3",
+        "Nilai evaluasi penyelenggaraan pelayanan publik oleh KemenPAN-RB (skala 1–5)",
+    ),
+    (
+        "IKS5",
+        "Rata-rata tertimbang nilai unsur pelayanan × 25 (PermenPAN-RB 14/2017)",
+    ),
+    (
+        "IKS6",
+        "Panjang jalan kabupaten kondisi baik dan sedang ÷ panjang jalan kabupaten × 100%",
+    ),
+];
+
+/// Sets the [`FORMULAS`] on the indicators they name.
+fn set_formulas(draft: &mut PemdaDraft) {
+    for n in &mut draft.nodes {
+        for i in &mut n.indicators {
+            if let Some((_, f)) = FORMULAS.iter().find(|(c, _)| *c == i.code.as_str()) {
+                i.formula = Some((*f).to_string());
+            }
+        }
     }
-    .validate()
-    .expect("the demo pemda is valid")
 }
 
 /// The four synthetic perangkat daerah, named without the synthetic kabupaten's name.
