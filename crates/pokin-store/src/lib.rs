@@ -45,7 +45,7 @@ pub use measure::{
 pub use org::OrgSummary;
 pub use pemda::{
     MAX_NOTE, MemberYear, NewCrosscut, NewLink, PemdaImport, PemdaOverview, PemdaSummary,
-    ReviewNote, STALE_DAYS,
+    ReviewNote, Revisions, STALE_DAYS,
 };
 pub use reports::default_signing_date;
 pub use tree::{IndicatorIds, ObjectiveIds, SupportIds, TreeWithIds, UnitIds};

@@ -104,9 +104,29 @@ struct RevisionRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct IdRevisionRow {
+struct KindRevisionRow {
+    kind: String,
     id: i64,
     revision: i64,
+}
+
+/// Every organisation's and pemda's revision, read at one moment.
+#[derive(Debug, Clone, Default)]
+pub struct Revisions {
+    /// Organisation id → [`Store::revision`].
+    pub orgs: HashMap<i64, i64>,
+    /// Pemda id → [`Store::pemda_revision`], by id.
+    pub pemdas: Vec<(i64, i64)>,
+}
+
+impl Revisions {
+    /// A pemda's revision (0 when it has none or does not exist).
+    pub fn pemda(&self, id: i64) -> i64 {
+        self.pemdas
+            .iter()
+            .find(|(p, _)| *p == id)
+            .map_or(0, |(_, r)| *r)
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -182,8 +202,11 @@ const PEMDA_OF: &str = "SELECT pemda_id FROM organisations WHERE id = $1";
 const SET_PEMDA_OF: &str = "UPDATE organisations SET pemda_id = $2 WHERE id = $1";
 const MEMBERS: &str = "SELECT id FROM organisations WHERE pemda_id = $1 ORDER BY id";
 const PEMDA_REVISION: &str = "SELECT revision FROM pemda_revisions WHERE pemda_id = $1";
-const PEMDA_REVISIONS: &str = "SELECT p.id, COALESCE(r.revision, 0) AS revision FROM pemda p \
-     LEFT JOIN pemda_revisions r ON r.pemda_id = p.id ORDER BY p.id";
+/// Every organisation's and every pemda's revision in one statement (`o` / `p`).
+const ALL_REVISIONS: &str = "SELECT 'o' AS kind, o.id AS id, COALESCE(r.revision, 0) AS revision \
+     FROM organisations o LEFT JOIN org_revisions r ON r.org_id = o.id \
+     UNION ALL SELECT 'p' AS kind, p.id AS id, COALESCE(q.revision, 0) AS revision \
+     FROM pemda p LEFT JOIN pemda_revisions q ON q.pemda_id = p.id";
 
 const LINKS: &str = "SELECT id, org_id, node_code, indicator_code, unit_key, objective_code, \
      source_indicator, role, weight, status, reason, proposed_by, proposer, proposed_at, \
@@ -711,14 +734,23 @@ impl Store {
         Ok(row.map_or(0, |r| r.revision))
     }
 
-    /// Every pemda's id and [`Store::pemda_revision`], by id, with one statement (the region
-    /// dashboard keys its cache with them).
-    pub async fn pemda_revisions(&self) -> Result<Vec<(i64, i64)>> {
-        let rows: Vec<IdRevisionRow> = Conn::run(&self.pool, "membaca revisi pemda", async |c| {
-            c.fetch_all(PEMDA_REVISIONS, params![]).await
-        })
-        .await?;
-        Ok(rows.into_iter().map(|r| (r.id, r.revision)).collect())
+    /// Every organisation's and every pemda's revision in one statement (a pemda's pages and
+    /// the region dashboard key their cache with them).
+    pub async fn all_revisions(&self) -> Result<Revisions> {
+        let rows: Vec<KindRevisionRow> = self
+            .pool
+            .fetch_single("membaca revisi data", ALL_REVISIONS, params![])
+            .await?;
+        let mut out = Revisions::default();
+        for r in rows {
+            if r.kind == "p" {
+                out.pemdas.push((r.id, r.revision));
+            } else {
+                out.orgs.insert(r.id, r.revision);
+            }
+        }
+        out.pemdas.sort_unstable();
+        Ok(out)
     }
 
     /// The pemda an organisation belongs to, if any.

@@ -105,6 +105,7 @@ async fn a_pemda_tree_round_trips_and_is_audited() {
             db.label
         );
         assert_eq!(s.pemda_revision(p).await.unwrap(), 1);
+        assert_eq!(s.all_revisions().await.unwrap().pemda(p), 1);
         let mut d = pemda("Pemkab Contoh").into_draft();
         d.visi = "Visi baru".into();
         s.save_pemda("bappeda", Some(p), &d.validate().unwrap())
@@ -112,6 +113,7 @@ async fn a_pemda_tree_round_trips_and_is_audited() {
             .unwrap();
         assert_eq!(s.load_pemda(p).await.unwrap().visi, "Visi baru");
         assert_eq!(s.pemda_revision(p).await.unwrap(), 2);
+        assert_eq!(s.all_revisions().await.unwrap().pemda(p), 2);
         let log = audit_log(s).await;
         assert_eq!(log[0].entity, entity::PEMDA);
         assert_eq!(

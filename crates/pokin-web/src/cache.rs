@@ -115,17 +115,19 @@ impl OrgCache {
         Ok(self.at(store, id, revision))
     }
 
-    /// Snapshots of every stored organisation, by id, with one statement.
-    pub(crate) async fn all_snapshots(
+    /// Snapshots of every organisation at the revisions read with
+    /// [`Store::all_revisions`], by id.
+    pub(crate) fn snapshots_at(
         self: &Arc<Self>,
         store: &Store,
-    ) -> Result<Vec<OrgSnapshot>, Error> {
-        let mut revisions: Vec<(i64, i64)> = store.revisions().await?.into_iter().collect();
+        revisions: &HashMap<i64, i64>,
+    ) -> Vec<OrgSnapshot> {
+        let mut revisions: Vec<(i64, i64)> = revisions.iter().map(|(i, r)| (*i, *r)).collect();
         revisions.sort_unstable();
-        Ok(revisions
+        revisions
             .into_iter()
             .map(|(id, revision)| self.at(store, id, revision))
-            .collect())
+            .collect()
     }
 
     fn at(self: &Arc<Self>, store: &Store, id: i64, revision: i64) -> OrgSnapshot {
@@ -156,21 +158,20 @@ impl OrgCache {
         bounded_insert(&mut inner.combined, key.to_owned(), (revisions, text));
     }
 
-    /// The pemda `id` at its current revision, with every organisation's revision (two
-    /// statements).
+    /// The pemda `id` at its current revision, with every organisation's revision (one
+    /// statement).
     pub(crate) async fn pemda_snapshot(
         self: &Arc<Self>,
         store: &Store,
         id: i64,
     ) -> Result<PemdaSnapshot, Error> {
-        let revision = store.pemda_revision(id).await?;
-        let orgs = store.revisions().await?;
+        let all = store.all_revisions().await?;
         Ok(PemdaSnapshot {
             cache: self.clone(),
             store: store.clone(),
             id,
-            revision,
-            orgs: Arc::new(orgs),
+            revision: all.pemda(id),
+            orgs: Arc::new(all.orgs),
         })
     }
 

@@ -77,21 +77,18 @@ pub async fn page(
     let choice = q.choice()?;
     let today = today();
     let rq = choice.reporting_quarter(today);
+    // Every organisation's and pemda's revision, in one statement.
+    let all = state.store.all_revisions().await?;
     let snapshots: Vec<OrgSnapshot> = state
         .cache
-        .all_snapshots(&state.store)
-        .await?
+        .snapshots_at(&state.store, &all.orgs)
         .into_iter()
         .filter(|s| can(&current.user, Action::Read, Target::Org(s.id)).is_ok())
         .collect();
-    // The pemdas whose IKU this user reads, at their revisions (one more statement, only for
-    // accounts that may read a pemda).
+    // The pemdas whose IKU this user reads, at their revisions.
     let pemdas: Vec<(i64, i64)> =
         if current.user.role == Role::Admin || current.user.pemda_id.is_some() {
-            state
-                .store
-                .pemda_revisions()
-                .await?
+            all.pemdas
                 .into_iter()
                 .filter(|(id, _)| can(&current.user, Action::ReadPemda, Target::Pemda(*id)).is_ok())
                 .collect()

@@ -45,7 +45,9 @@ struct Drawn {
 struct Prepared {
     snap: PemdaSnapshot,
     drawn: Arc<Drawn>,
-    opts: PohonOptions,
+    /// The folding asked for (`None`: the drawing's default, every OPD card folded).
+    collapsed: Option<BTreeSet<UnitKey>>,
+    show_indicators: bool,
     heat: Option<SpanChoice>,
     /// The year of the links and capaian drawn.
     year: i32,
@@ -56,6 +58,24 @@ struct Prepared {
 impl Prepared {
     fn drawing(&self) -> &Kabupaten {
         &self.drawn.kabupaten
+    }
+
+    /// The folding drawn.
+    fn collapsed(&self) -> &BTreeSet<UnitKey> {
+        self.collapsed
+            .as_ref()
+            .unwrap_or(&self.drawn.kabupaten.opts.collapsed)
+    }
+
+    /// The drawing's options with this query's folding and indicators. Made only when
+    /// something is drawn (cold): for a whole kabupaten they hold thousands of strings.
+    fn opts(&self) -> PohonOptions {
+        let mut opts = self.drawn.kabupaten.opts.clone();
+        if let Some(c) = &self.collapsed {
+            opts.collapsed = c.clone();
+        }
+        opts.show_indicators = self.show_indicators;
+        opts
     }
 
     /// The value kept under `key` for this drawing, else `make`'s, kept under the drawing's
@@ -73,7 +93,7 @@ impl Prepared {
 
     fn svg(&self) -> Result<Arc<String>, Error> {
         let key = format!("pohon.svg:{}", self.key);
-        self.derived(&key, || Ok(render_svg(&self.drawing().org, &self.opts)))
+        self.derived(&key, || Ok(render_svg(&self.drawing().org, &self.opts())))
     }
 
     /// How many member organisations have cards.
@@ -172,20 +192,19 @@ async fn prepare(
             snap.keep(&drawing_key, &ids, drawn)
         }
     };
-    let mut opts = drawn.kabupaten.opts.clone();
-    if q.has("collapsed") {
-        opts.collapsed = q.collapsed(&drawn.kabupaten.org);
-    }
-    opts.show_indicators = q.show_indicators();
+    let collapsed = q
+        .has("collapsed")
+        .then(|| q.collapsed(&drawn.kabupaten.org));
+    let show_indicators = q.show_indicators();
     let key = format!(
-        "{drawing_key}:{}:{}",
-        key_list(&opts.collapsed),
-        opts.show_indicators
+        "{drawing_key}:{}:{show_indicators}",
+        collapsed.as_ref().map_or_else(|| "-".into(), key_list)
     );
     Ok(Prepared {
         snap,
         drawn,
-        opts,
+        collapsed,
+        show_indicators,
         heat,
         year,
         key,
@@ -245,9 +264,9 @@ fn page_body(p: &Prepared, id: i64, search: String) -> Result<String, Error> {
         demo: org.demo,
         svg: without_style(&p.svg()?),
         search,
-        collapsed: key_list(&p.opts.collapsed),
+        collapsed: key_list(p.collapsed()),
         collapsible: collapsible(org),
-        show_indicators: p.opts.show_indicators,
+        show_indicators: p.show_indicators,
         heat_query: p
             .heat
             .map_or_else(String::new, |c| format!("warna=capaian&{}", c.query())),
@@ -308,7 +327,7 @@ pub async fn pdf(
     let q = Query::parse(raw);
     let p = prepare(&state, &current, id, &q).await?;
     let file = format!("pohon-kinerja-{}.pdf", file_stem(&p, id));
-    let bytes = dokumen::build("Poster", (p.drawn.clone(), p.opts), |(d, opts)| {
+    let bytes = dokumen::build("Poster", (p.drawn.clone(), p.opts()), |(d, opts)| {
         pokin_docs::poster::pdf(&d.kabupaten.org, opts)
     })
     .await?;
