@@ -104,10 +104,24 @@ struct RevisionRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct KindRevisionRow {
-    kind: String,
-    id: i64,
-    revision: i64,
+struct AllRevisionsRow {
+    orgs: Option<String>,
+    pemdas: Option<String>,
+}
+
+/// `1:4,2:7` → `[(1, 4), (2, 7)]`.
+fn id_revision_pairs(text: Option<&str>) -> Result<Vec<(i64, i64)>> {
+    text.unwrap_or("")
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (id, rev) = p.split_once(':').unwrap_or((p, ""));
+            match (id.trim().parse(), rev.trim().parse()) {
+                (Ok(i), Ok(r)) => Ok((i, r)),
+                _ => Err(corrupt(format!("revisi '{p}' tidak terbaca"))),
+            }
+        })
+        .collect()
 }
 
 /// Every organisation's and pemda's revision, read at one moment.
@@ -202,11 +216,15 @@ const PEMDA_OF: &str = "SELECT pemda_id FROM organisations WHERE id = $1";
 const SET_PEMDA_OF: &str = "UPDATE organisations SET pemda_id = $2 WHERE id = $1";
 const MEMBERS: &str = "SELECT id FROM organisations WHERE pemda_id = $1 ORDER BY id";
 const PEMDA_REVISION: &str = "SELECT revision FROM pemda_revisions WHERE pemda_id = $1";
-/// Every organisation's and every pemda's revision in one statement (`o` / `p`).
-const ALL_REVISIONS: &str = "SELECT 'o' AS kind, o.id AS id, COALESCE(r.revision, 0) AS revision \
-     FROM organisations o LEFT JOIN org_revisions r ON r.org_id = o.id \
-     UNION ALL SELECT 'p' AS kind, p.id AS id, COALESCE(q.revision, 0) AS revision \
-     FROM pemda p LEFT JOIN pemda_revisions q ON q.pemda_id = p.id";
+/// Every organisation's and every pemda's revision in one statement and ONE row (`id:revision`
+/// pairs, comma-separated; `NULL` when there are none): sqlx hands a SQLite row from its worker
+/// thread to the caller one by one, so a row per organisation would cost a kabupaten-wide page
+/// forty thread wake-ups. `string_agg` is in PostgreSQL and in SQLite since 3.44.
+const ALL_REVISIONS: &str = "SELECT \
+     (SELECT string_agg(CAST(o.id AS TEXT) || ':' || CAST(COALESCE(r.revision, 0) AS TEXT), ',') \
+      FROM organisations o LEFT JOIN org_revisions r ON r.org_id = o.id) AS orgs, \
+     (SELECT string_agg(CAST(p.id AS TEXT) || ':' || CAST(COALESCE(q.revision, 0) AS TEXT), ',') \
+      FROM pemda p LEFT JOIN pemda_revisions q ON q.pemda_id = p.id) AS pemdas";
 
 const LINKS: &str = "SELECT id, org_id, node_code, indicator_code, unit_key, objective_code, \
      source_indicator, role, weight, status, reason, proposed_by, proposer, proposed_at, \
@@ -737,17 +755,14 @@ impl Store {
     /// Every organisation's and every pemda's revision in one statement (a pemda's pages and
     /// the region dashboard key their cache with them).
     pub async fn all_revisions(&self) -> Result<Revisions> {
-        let rows: Vec<KindRevisionRow> = self
+        let rows: Vec<AllRevisionsRow> = self
             .pool
             .fetch_single("membaca revisi data", ALL_REVISIONS, params![])
             .await?;
         let mut out = Revisions::default();
-        for r in rows {
-            if r.kind == "p" {
-                out.pemdas.push((r.id, r.revision));
-            } else {
-                out.orgs.insert(r.id, r.revision);
-            }
+        if let Some(r) = rows.first() {
+            out.orgs = id_revision_pairs(r.orgs.as_deref())?.into_iter().collect();
+            out.pemdas = id_revision_pairs(r.pemdas.as_deref())?;
         }
         out.pemdas.sort_unstable();
         Ok(out)
