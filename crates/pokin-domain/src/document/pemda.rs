@@ -90,16 +90,18 @@ fn tree_order(p: &Pemda) -> Vec<&PemdaNode> {
     out
 }
 
+/// The nodes above `n`, nearest first (bounded by the tree's size, whatever its parents say).
+fn ancestors<'a>(p: &'a Pemda, n: &'a PemdaNode) -> impl Iterator<Item = &'a PemdaNode> + 'a {
+    std::iter::successors(Some(n), move |c| p.node(c.parent.as_ref()?))
+        .skip(1)
+        .take(p.nodes.len())
+}
+
 /// The misi a node hangs under (itself for a misi).
 fn misi_of<'a>(p: &'a Pemda, n: &'a PemdaNode) -> Option<&'a PemdaNode> {
-    let mut cur = n;
-    for _ in 0..=p.nodes.len() {
-        if cur.level == PemdaLevel::Misi {
-            return Some(cur);
-        }
-        cur = p.node(cur.parent.as_ref()?)?;
-    }
-    None
+    std::iter::once(n)
+        .chain(ancestors(p, n))
+        .find(|a| a.level == PemdaLevel::Misi)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,11 +168,10 @@ impl IkuPemda {
 fn responsible(
     p: &Pemda,
     members: &[Member<'_>],
-    links: &[CascadeLink],
+    counted: &[(&CascadeLink, &Member<'_>)],
     node: &Code,
     code: &Code,
 ) -> Vec<String> {
-    let counted: Vec<_> = counted(p, members, links).collect();
     let names = |hit: &dyn Fn(&CascadeLink) -> bool| {
         let mut out: Vec<String> = Vec::new();
         for role in LinkRole::ALL {
@@ -191,32 +192,15 @@ fn responsible(
     }
     names(&|l| {
         p.node(&l.target.node)
-            .is_some_and(|n| descends_from(p, n, node))
+            .is_some_and(|n| ancestors(p, n).any(|a| &a.code == node))
     })
-}
-
-/// Whether `n` lies under the node `ancestor` (not `ancestor` itself).
-fn descends_from(p: &Pemda, n: &PemdaNode, ancestor: &Code) -> bool {
-    let mut cur = n;
-    for _ in 0..=p.nodes.len() {
-        let Some(parent) = cur.parent.as_ref() else {
-            return false;
-        };
-        if parent == ancestor {
-            return true;
-        }
-        let Some(next) = p.node(parent) else {
-            return false;
-        };
-        cur = next;
-    }
-    false
 }
 
 /// The IKU of the pemda: every node below a misi that has indicators, with the indicators'
 /// RPJMD targets and who realises them.
 pub fn iku_pemda(p: &Pemda, members: &[Member<'_>], links: &[CascadeLink]) -> IkuPemda {
     let years: Vec<i32> = p.rpjmd.years().collect();
+    let counted: Vec<_> = counted(p, members, links).collect();
     let mut misi: Vec<IkuPemdaMisi> = Vec::new();
     for n in tree_order(p) {
         if n.level == PemdaLevel::Misi || n.indicators.is_empty() {
@@ -240,7 +224,7 @@ pub fn iku_pemda(p: &Pemda, members: &[Member<'_>], links: &[CascadeLink]) -> Ik
                     targets: years.iter().map(|y| i.targets.get(y).cloned()).collect(),
                     formula: i.formula.clone().or_else(|| i.definition.clone()),
                     data_source: i.data_source.clone(),
-                    responsible: responsible(p, members, links, &n.code, &i.code),
+                    responsible: responsible(p, members, &counted, &n.code, &i.code),
                 })
                 .collect(),
         };
