@@ -312,6 +312,11 @@ impl PemdaSnapshot {
         self.orgs.get(&id).copied().unwrap_or(0)
     }
 
+    /// Organisation `id` at the revision read with this snapshot (no statement).
+    pub(crate) fn member(&self, id: i64) -> OrgSnapshot {
+        self.cache.at(&self.store, id, self.org_revision(id))
+    }
+
     /// The value kept under `key` (which must name this pemda and everything else the value
     /// depends on) for this revision of the pemda and of its members.
     pub(crate) fn cached<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
@@ -377,7 +382,7 @@ impl PemdaSnapshot {
         let ids = self.store.pemda_members(self.id).await?;
         let mut parts = Vec::with_capacity(ids.len());
         for id in &ids {
-            let snap = self.cache.at(&self.store, *id, self.org_revision(*id));
+            let snap = self.member(*id);
             let org = snap.organisation().await?;
             let settings = snap.settings().await?;
             let data = snap.year(year).await?;

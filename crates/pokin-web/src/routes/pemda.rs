@@ -7,6 +7,7 @@
 //! JSON shape from [`coverage_json`] / [`capaian_json`], which the CLI prints.
 
 use crate::auth::{ApiUser, CurrentUser};
+use crate::cache::PemdaSnapshot;
 use crate::error::json_body;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::permission::{Action, Target, can};
@@ -182,11 +183,22 @@ pub(crate) async fn overview(
     pemda_id: i64,
     q: &YearQuery,
 ) -> Result<Arc<PemdaOverview>, Error> {
+    Ok(snapshot_overview(state, user, pemda_id, q).await?.1)
+}
+
+/// [`overview`] with the pemda snapshot it was read from (for what else is kept under it).
+pub(crate) async fn snapshot_overview(
+    state: &AppState,
+    user: &User,
+    pemda_id: i64,
+    q: &YearQuery,
+) -> Result<(PemdaSnapshot, Arc<PemdaOverview>), Error> {
     can(user, Action::ReadPemda, Target::Pemda(pemda_id))?;
     let snap = state.cache.pemda_snapshot(&state.store, pemda_id).await?;
     let p = snap.pemda().await?;
     let year = year_of(q, p.rpjmd.start, p.rpjmd.end)?;
-    snap.overview(year, crate::capaian::today()).await
+    let o = snap.overview(year, crate::capaian::today()).await?;
+    Ok((snap, o))
 }
 
 /// The pemda's overview of `year` through the cache (no permission check: the caller's).

@@ -5,7 +5,7 @@
 
 use crate::auth::CurrentUser;
 use crate::routes::dokumen::{self, PDF, XLSX};
-use crate::routes::pemda::{YearQuery, overview};
+use crate::routes::pemda::{YearQuery, snapshot_overview};
 use crate::{AppState, Error};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -52,8 +52,7 @@ pub async fn download(
             DOCUMENTS.join(", ")
         )));
     };
-    let o = overview(&state, &current.user, id, &q).await?;
-    let snap = state.cache.pemda_snapshot(&state.store, id).await?;
+    let (snap, o) = snapshot_overview(&state, &current.user, id, &q).await?;
     let key = format!("pemda{id}:dokumen:{name}:{}", o.year);
     let bytes = match snap.cached::<Vec<u8>>(&key) {
         Some(b) => b,

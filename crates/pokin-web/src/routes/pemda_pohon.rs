@@ -157,7 +157,7 @@ async fn prepare(
             let mut measured = HashMap::new();
             if let Some(choice) = heat {
                 for (org_id, _) in &o.members {
-                    let org_snap = state.cache.snapshot(&state.store, *org_id).await?;
+                    let org_snap = snap.member(*org_id);
                     let org = org_snap.organisation().await?;
                     measured.insert(*org_id, OrgCapaian::of(org_snap, org, choice).await?);
                 }
