@@ -112,11 +112,6 @@ impl Store {
         org::revision(&self.pool, org_id).await
     }
 
-    /// Every stored organisation's id with its [`Store::revision`], in one statement.
-    pub async fn revisions(&self) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
-        org::revisions(&self.pool).await
-    }
-
     /// Makes the next write transaction (import, deletion or edit) fail at its write
     /// statement number `n + 1`: `n` writes succeed, then the transaction fails and rolls back.
     /// The audit record counts as the transaction's last write. If the transaction has at most

@@ -71,13 +71,10 @@ pub(crate) async fn summary_by_name(pool: &Pool, name: &str) -> Result<Option<Or
 
 #[derive(sqlx::FromRow)]
 struct RevisionRow {
-    org_id: i64,
     revision: i64,
 }
 
-const REVISION: &str = "SELECT org_id, revision FROM org_revisions WHERE org_id = $1";
-const REVISIONS: &str = "SELECT o.id AS org_id, COALESCE(r.revision, 0) AS revision \
-     FROM organisations o LEFT JOIN org_revisions r ON r.org_id = o.id";
+const REVISION: &str = "SELECT revision FROM org_revisions WHERE org_id = $1";
 
 /// The revision of an organisation's data (0 when it never changed).
 pub(crate) async fn revision(pool: &Pool, org_id: i64) -> Result<i64> {
@@ -85,14 +82,6 @@ pub(crate) async fn revision(pool: &Pool, org_id: i64) -> Result<i64> {
         .fetch_single("membaca revisi data", REVISION, params![org_id])
         .await?;
     Ok(rows.first().map_or(0, |r| r.revision))
-}
-
-/// Every organisation's id with its revision.
-pub(crate) async fn revisions(pool: &Pool) -> Result<HashMap<i64, i64>> {
-    let rows: Vec<RevisionRow> = pool
-        .fetch_single("membaca revisi data", REVISIONS, params![])
-        .await?;
-    Ok(rows.into_iter().map(|r| (r.org_id, r.revision)).collect())
 }
 
 #[derive(sqlx::FromRow)]

@@ -742,8 +742,8 @@ impl Store {
     }
 
     /// The revision of a pemda's own data (tree, links, crosscuts, notes, realisations): 0
-    /// before its first change. With its members' [`Store::revisions`] it keys every cache of
-    /// what is computed across the pemda.
+    /// before its first change. With its members' revisions ([`Store::all_revisions`]) it keys
+    /// every cache of what is computed across the pemda.
     pub async fn pemda_revision(&self, id: i64) -> Result<i64> {
         let row: Option<RevisionRow> = Conn::run(&self.pool, "membaca revisi pemda", async |c| {
             c.fetch_optional(PEMDA_REVISION, params![id]).await

@@ -59,7 +59,7 @@ async fn every_change_and_only_a_change_raises_the_revision() {
         // Deleting raises it too; the revision outlives the organisation.
         s.delete_organisation("tester", a).await.expect("delete");
         assert_eq!(s.revision(a).await.unwrap(), ra + 2, "{}", db.label);
-        let all = s.revisions().await.expect("revisions");
+        let all = s.all_revisions().await.expect("revisions").orgs;
         assert_eq!(all.get(&a), None, "{}: only stored organisations", db.label);
         assert_eq!(all.get(&b), Some(&rb), "{}", db.label);
         assert_eq!(

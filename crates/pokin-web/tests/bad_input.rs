@@ -121,9 +121,10 @@ async fn snapshot(t: &TestApp) -> Snapshot {
     let audit = records.iter().find(|r| !is_token_stamp(r)).map(|r| r.id);
     let mut revisions: Vec<(i64, i64)> = t
         .store
-        .revisions()
+        .all_revisions()
         .await
         .expect("revisions")
+        .orgs
         .into_iter()
         .collect();
     revisions.sort_unstable();

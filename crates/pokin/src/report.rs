@@ -32,12 +32,7 @@ pub async fn report(
     org: &Organisation,
     req: ReportRequest<'_>,
 ) -> Result<ExitCode> {
-    let ext = req
-        .out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let ext = extension(req.out);
     let unit = || -> Result<UnitKey> {
         match req.unit {
             Some(k) => {
@@ -184,6 +179,14 @@ fn warn_problems(problems: &[String]) {
     }
 }
 
+/// The extension of `--out`, lower case (`""` when none): it chooses the format.
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default()
+}
+
 /// Writes the document and says where it went.
 fn write_and_tell(path: &Path, bytes: &[u8]) -> Result<ExitCode> {
     write_atomically(path, bytes)?;
@@ -232,11 +235,7 @@ pub async fn pemda_report(
     year: i32,
     out: &Path,
 ) -> Result<ExitCode> {
-    let ext = out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let ext = extension(out);
     let allowed = match kind {
         ReportKind::PkKepalaDaerah => ".pdf",
         _ => ".pdf atau .xlsx",

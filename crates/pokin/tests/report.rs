@@ -265,6 +265,13 @@ fn wrong_requests_get_an_indonesian_error_and_no_file() {
     }
 }
 
+/// Every needle is in the document's text.
+fn says_all(text: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+}
+
 /// A sheet as lines of cells (` | ` between them; a merged-away cell is empty), for snapshots.
 fn grid(path: &Path, name: &str) -> String {
     let cells = sheet(path, name);
@@ -308,40 +315,43 @@ fn the_pemda_documents_iku_cascading_and_the_bupati_pk() {
         );
 
         let iku_pdf = pdf_text(&env.report(&["iku-pemda", "--tahun", "2025"], "iku.pdf"));
-        for needle in [
-            "INDIKATOR KINERJA UTAMA",
-            "PEMERINTAH KABUPATEN SUKAMAJU",
-            "RPJMD 2025–2029",
-            "Indeks Pembangunan Manusia (IKU)",
-            "Kondisi Awal",
-            "Dinas Kesehatan",
-            "Belum ada perangkat daerah",
-        ] {
-            assert!(iku_pdf.contains(needle), "{needle}: {iku_pdf}");
-        }
+        says_all(
+            &iku_pdf,
+            &[
+                "INDIKATOR KINERJA UTAMA",
+                "PEMERINTAH KABUPATEN SUKAMAJU",
+                "RPJMD 2025–2029",
+                "Indeks Pembangunan Manusia (IKU)",
+                "Kondisi Awal",
+                "Dinas Kesehatan",
+                "Belum ada perangkat daerah",
+            ],
+        );
         let c_pdf = pdf_text(&env.report(&["cascading", "--tahun", "2025"], "c.pdf"));
-        for needle in [
-            "MATRIKS CASCADING KINERJA",
-            "TAHUN 2025",
-            "Sasaran Perangkat Daerah",
-            "Belum ada perangkat daerah yang merealisasikan",
-            "PROGRAM PENGEMBANGAN IKLIM PENANAMAN MODAL",
-        ] {
-            assert!(c_pdf.contains(needle), "{needle}: {c_pdf}");
-        }
+        says_all(
+            &c_pdf,
+            &[
+                "MATRIKS CASCADING KINERJA",
+                "TAHUN 2025",
+                "Sasaran Perangkat Daerah",
+                "Belum ada perangkat daerah yang merealisasikan",
+                "PROGRAM PENGEMBANGAN IKLIM PENANAMAN MODAL",
+            ],
+        );
         let pk = pdf_text(&env.report(&["pk-kepala-daerah", "--tahun", "2026"], "pk.pdf"));
-        for needle in [
-            "PERJANJIAN KINERJA TAHUN 2026",
-            "BUPATI SUKAMAJU",
-            "Nama : H. Ahmad Fauzi, S.H., M.Si.",
-            "LAMPIRAN PERJANJIAN KINERJA",
-            "Indeks Pembangunan Manusia",
-            // IKT1's 2026 target.
-            "71,1 poin",
-            "Sukamaju, 2 Januari 2026",
-        ] {
-            assert!(pk.contains(needle), "{needle}: {pk}");
-        }
+        says_all(
+            &pk,
+            &[
+                "PERJANJIAN KINERJA TAHUN 2026",
+                "BUPATI SUKAMAJU",
+                "Nama : H. Ahmad Fauzi, S.H., M.Si.",
+                "LAMPIRAN PERJANJIAN KINERJA",
+                "Indeks Pembangunan Manusia",
+                // IKT1's 2026 target.
+                "71,1 poin",
+                "Sukamaju, 2 Januari 2026",
+            ],
+        );
     }
 }
 
