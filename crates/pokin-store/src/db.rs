@@ -21,6 +21,7 @@
 
 use crate::audit::{ADVANCE_CHAIN, Audit, ChainHead, SET_CHAIN_HASH};
 use crate::error::{Result, StoreError};
+use crate::memo::{self, Memo};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
@@ -60,6 +61,8 @@ pub(crate) struct Pool {
     /// Statements run (reads and writes, not BEGIN/COMMIT), shared by clones: what
     /// [`crate::Store::statements`] reports, so tests can count the queries of a page.
     statements: Arc<AtomicU64>,
+    /// On a SQLite file: the session and revisions kept while the database is unchanged.
+    memo: Option<Arc<Memo>>,
 }
 
 #[derive(Clone, Debug)]
@@ -112,10 +115,28 @@ impl Pool {
         r.map_err(|e| StoreError::db(context, e))
     }
 
-    fn wrap(kind: PoolKind) -> Pool {
+    /// `load`'s value, or the one it gave at the database's current version when the memo
+    /// kept it (SQLite files; see [`crate::memo`]). Only for reads of one statement whose
+    /// result is all the database decides (no clock: a caller checks expiry itself).
+    pub(crate) async fn memoised<T>(
+        &self,
+        key: memo::Key,
+        load: impl AsyncFnOnce() -> Result<T>,
+    ) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+    {
+        match &self.memo {
+            Some(memo) => memo.get_or_load(key, load).await,
+            None => load().await,
+        }
+    }
+
+    fn wrap(kind: PoolKind, memo: Option<Memo>) -> Pool {
         Pool {
             kind,
             statements: Arc::default(),
+            memo: memo.map(Arc::new),
         }
     }
 
@@ -135,6 +156,7 @@ impl Pool {
                 .create_if_missing(true)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            let path = (!memory).then(|| opts.get_filename().to_path_buf());
             let pool = if memory {
                 // Every connection to `:memory:` would be a different database: keep exactly one,
                 // open for the life of the pool.
@@ -170,15 +192,17 @@ impl Pool {
                     .connect_with(opts)
                     .await
             };
-            pool.map(|p| Pool::wrap(PoolKind::Sqlite(p)))
-                .map_err(|e| StoreError::db(CONTEXT, e))
+            let pool = pool.map_err(|e| StoreError::db(CONTEXT, e))?;
+            // The pool has opened the file (in WAL mode) before the probe does.
+            let memo = path.as_deref().and_then(Memo::open);
+            Ok(Pool::wrap(PoolKind::Sqlite(pool), memo))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             PgPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect(url)
                 .await
-                .map(|p| Pool::wrap(PoolKind::Postgres(p)))
+                .map(|p| Pool::wrap(PoolKind::Postgres(p), None))
                 .map_err(|e| StoreError::db(CONTEXT, e))
         } else {
             Err(StoreError::Invalid(

@@ -25,6 +25,7 @@ mod documents;
 mod edit;
 mod error;
 mod measure;
+mod memo;
 mod org;
 mod pemda;
 mod reports;

@@ -7,6 +7,7 @@ use crate::audit::{Audit, AuditAction, entity};
 use crate::db::{Conn, Param, Pool, WriteTx, now, params};
 use crate::edit::IndicatorSpec;
 use crate::error::{Result, StoreError};
+use crate::memo;
 use crate::tree::{self, value_columns};
 use crate::{ImportMode, Store};
 use pokin_domain::{Code, Official, Organisation, OrganisationDraft, UnitKey};
@@ -78,10 +79,24 @@ const REVISION: &str = "SELECT revision FROM org_revisions WHERE org_id = $1";
 
 /// The revision of an organisation's data (0 when it never changed).
 pub(crate) async fn revision(pool: &Pool, org_id: i64) -> Result<i64> {
-    let rows: Vec<RevisionRow> = pool
-        .fetch_single("membaca revisi data", REVISION, params![org_id])
-        .await?;
-    Ok(rows.first().map_or(0, |r| r.revision))
+    let key = memo::Key::OrgRevision(org_id);
+    revision_by_id(pool, key, "membaca revisi data", REVISION, org_id).await
+}
+
+/// The revision `sql` reads for `id` (0 without a row), kept under `key` while the database is
+/// unchanged: an organisation's and a pemda's.
+pub(crate) async fn revision_by_id(
+    pool: &Pool,
+    key: memo::Key,
+    context: &'static str,
+    sql: &'static str,
+    id: i64,
+) -> Result<i64> {
+    pool.memoised(key, async || {
+        let rows: Vec<RevisionRow> = pool.fetch_single(context, sql, params![id]).await?;
+        Ok(rows.first().map_or(0, |r| r.revision))
+    })
+    .await
 }
 
 #[derive(sqlx::FromRow)]

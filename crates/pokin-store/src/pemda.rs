@@ -13,6 +13,7 @@ use crate::Store;
 use crate::audit::{Audit, AuditAction, entity, to_json};
 use crate::db::{Conn, WriteTx, now, params};
 use crate::error::{Result, StoreError};
+use crate::memo;
 use crate::tree::{self, code, corrupt, unit_key};
 use chrono::{DateTime, Utc};
 use pokin_domain::capaian::Ceiling;
@@ -96,11 +97,6 @@ struct IdRow {
 #[derive(sqlx::FromRow)]
 struct OptIdRow {
     pemda_id: Option<i64>,
-}
-
-#[derive(sqlx::FromRow)]
-struct RevisionRow {
-    revision: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -745,27 +741,28 @@ impl Store {
     /// before its first change. With its members' revisions ([`Store::all_revisions`]) it keys
     /// every cache of what is computed across the pemda.
     pub async fn pemda_revision(&self, id: i64) -> Result<i64> {
-        let row: Option<RevisionRow> = Conn::run(&self.pool, "membaca revisi pemda", async |c| {
-            c.fetch_optional(PEMDA_REVISION, params![id]).await
-        })
-        .await?;
-        Ok(row.map_or(0, |r| r.revision))
+        let key = memo::Key::PemdaRevision(id);
+        crate::org::revision_by_id(&self.pool, key, "membaca revisi pemda", PEMDA_REVISION, id)
+            .await
     }
 
     /// Every organisation's and every pemda's revision in one statement (a pemda's pages and
     /// the region dashboard key their cache with them).
-    pub async fn all_revisions(&self) -> Result<Revisions> {
-        let rows: Vec<AllRevisionsRow> = self
-            .pool
-            .fetch_single("membaca revisi data", ALL_REVISIONS, params![])
-            .await?;
-        let mut out = Revisions::default();
-        if let Some(r) = rows.first() {
-            out.orgs = id_revision_pairs(r.orgs.as_deref())?.into_iter().collect();
-            out.pemdas = id_revision_pairs(r.pemdas.as_deref())?;
-        }
-        out.pemdas.sort_unstable();
-        Ok(out)
+    pub async fn all_revisions(&self) -> Result<Arc<Revisions>> {
+        let pool = &self.pool;
+        pool.memoised(memo::Key::AllRevisions, async || {
+            let rows: Vec<AllRevisionsRow> = pool
+                .fetch_single("membaca revisi data", ALL_REVISIONS, params![])
+                .await?;
+            let mut out = Revisions::default();
+            if let Some(r) = rows.first() {
+                out.orgs = id_revision_pairs(r.orgs.as_deref())?.into_iter().collect();
+                out.pemdas = id_revision_pairs(r.pemdas.as_deref())?;
+            }
+            out.pemdas.sort_unstable();
+            Ok(Arc::new(out))
+        })
+        .await
     }
 
     /// The pemda an organisation belongs to, if any.

@@ -16,6 +16,7 @@ use crate::Store;
 use crate::audit::{Audit, AuditAction, entity};
 use crate::db::{Conn, Pool, WriteTx, now, params};
 use crate::error::{Result, StoreError};
+use crate::memo;
 use chrono::{DateTime, Duration, Utc};
 use pokin_domain::UnitKey;
 use serde::Serialize;
@@ -553,6 +554,15 @@ pub(crate) async fn verify(pool: &Pool, username: &str, password: &str) -> Resul
 
 pub(crate) async fn session(pool: &Pool, secret: &str) -> Result<Option<Session>> {
     let hash = secret_hash(secret);
+    let key = memo::Key::Session(hash.clone());
+    let session = pool
+        .memoised(key, async || session_by_hash(pool, &hash).await)
+        .await?;
+    // A kept session may have expired since it was read.
+    Ok(session.filter(|s| s.expires_at > now()))
+}
+
+async fn session_by_hash(pool: &Pool, hash: &str) -> Result<Option<Session>> {
     // One statement (a join): no transaction needed around it.
     let rows: Vec<SessionRow> = pool
         .fetch_single("membaca sesi", SESSION_BY_SECRET, params![hash, now()])

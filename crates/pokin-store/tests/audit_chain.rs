@@ -7,35 +7,12 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::{TestDb, audit_count, backends, import, rich_org, small_org};
+use common::{TestDb, audit_count, backends, import, raw, rich_org, small_org};
 use pokin_store::{
     AuditProblem, AuditVerification, BulkOrganisation, ImportMode, NewUser, Role, Store,
 };
 use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, Connection};
-
-/// Runs SQL statements on a raw connection to the test database, outside the store.
-async fn raw(db: &TestDb, statements: &[String]) {
-    async fn run<C>(url: &str, statements: &[String])
-    where
-        C: Connection,
-        for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
-    {
-        let mut conn = C::connect(url).await.expect("raw connection");
-        for sql in statements {
-            sqlx::raw_sql(AssertSqlSafe(sql.clone()))
-                .execute(&mut conn)
-                .await
-                .unwrap_or_else(|e| panic!("{sql}: {e}"));
-        }
-        conn.close().await.ok();
-    }
-    if db.label == "sqlite" {
-        run::<sqlx::SqliteConnection>(&db.url, statements).await
-    } else {
-        run::<sqlx::PgConnection>(&db.url, statements).await
-    }
-}
 
 /// The ids of the audit records in chain order, read directly.
 async fn ids_in_chain_order(db: &TestDb) -> Vec<i64> {

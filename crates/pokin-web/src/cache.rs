@@ -171,7 +171,7 @@ impl OrgCache {
             store: store.clone(),
             id,
             revision: all.pemda(id),
-            orgs: Arc::new(all.orgs),
+            all,
         })
     }
 
@@ -304,12 +304,12 @@ pub(crate) struct PemdaSnapshot {
     store: Store,
     pub id: i64,
     pub revision: i64,
-    orgs: Arc<HashMap<i64, i64>>,
+    all: Arc<pokin_store::Revisions>,
 }
 
 impl PemdaSnapshot {
     fn org_revision(&self, id: i64) -> i64 {
-        self.orgs.get(&id).copied().unwrap_or(0)
+        self.all.orgs.get(&id).copied().unwrap_or(0)
     }
 
     /// Organisation `id` at the revision read with this snapshot (no statement).

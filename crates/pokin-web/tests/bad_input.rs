@@ -125,7 +125,8 @@ async fn snapshot(t: &TestApp) -> Snapshot {
         .await
         .expect("revisions")
         .orgs
-        .into_iter()
+        .iter()
+        .map(|(id, revision)| (*id, *revision))
         .collect();
     revisions.sort_unstable();
     Snapshot {

@@ -1653,7 +1653,7 @@ async fn csrf_is_required_on_every_state_changing_page_route() {
             auth: Auth::Session(admin),
         };
         let audit = t.audit_count().await;
-        let revisions = t.store.all_revisions().await.expect("revisions").orgs;
+        let revisions = t.org_revisions().await;
         let mut problems = Vec::new();
         let mut pages = 0;
         for i in instances.iter().filter(|i| i.method != Method::GET) {
@@ -1684,10 +1684,7 @@ async fn csrf_is_required_on_every_state_changing_page_route() {
         }
         assert!(pages > 50, "only {pages} state-changing page routes");
         assert_eq!(t.audit_count().await, audit, "a refused request wrote");
-        assert_eq!(
-            t.store.all_revisions().await.expect("revisions").orgs,
-            revisions
-        );
+        assert_eq!(t.org_revisions().await, revisions);
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }
@@ -1706,7 +1703,7 @@ async fn api_refuses_a_session_cookie_without_a_bearer_token() {
         let mut missing = Vec::new();
         let instances = instances(&t, &f, &previews, &mut missing);
         let audit = t.audit_count().await;
-        let revisions = t.store.all_revisions().await.expect("revisions").orgs;
+        let revisions = t.org_revisions().await;
         let mut checked = 0;
         for i in instances.iter().filter(|i| i.path.starts_with("/api/v1/")) {
             let a = send_raw(
@@ -1733,10 +1730,7 @@ async fn api_refuses_a_session_cookie_without_a_bearer_token() {
         }
         assert!(checked > 30);
         assert_eq!(t.audit_count().await, audit);
-        assert_eq!(
-            t.store.all_revisions().await.expect("revisions").orgs,
-            revisions
-        );
+        assert_eq!(t.org_revisions().await, revisions);
     }
 }
 

@@ -18,6 +18,29 @@ use sqlx::{AssertSqlSafe, Connection};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Runs SQL statements on a raw connection to the test database, outside the store.
+pub async fn raw(db: &TestDb, statements: &[String]) {
+    async fn run<C>(url: &str, statements: &[String])
+    where
+        C: Connection,
+        for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    {
+        let mut conn = C::connect(url).await.expect("raw connection");
+        for sql in statements {
+            sqlx::raw_sql(AssertSqlSafe(sql.clone()))
+                .execute(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        conn.close().await.ok();
+    }
+    if db.label == "sqlite" {
+        run::<sqlx::SqliteConnection>(&db.url, statements).await
+    } else {
+        run::<sqlx::PgConnection>(&db.url, statements).await
+    }
+}
+
 /// One backend under test: the store, its URL, and what to clean up.
 pub struct TestDb {
     pub label: &'static str,

@@ -89,7 +89,8 @@ pub async fn page(
     let pemdas: Vec<(i64, i64)> =
         if current.user.role == Role::Admin || current.user.pemda_id.is_some() {
             all.pemdas
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|(id, _)| can(&current.user, Action::ReadPemda, Target::Pemda(*id)).is_ok())
                 .collect()
         } else {

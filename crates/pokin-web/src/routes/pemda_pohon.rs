@@ -9,7 +9,8 @@
 //! a 422) and that without `collapsed` every OPD card is folded (`collapsed=` opens them all).
 //!
 //! The drawing, its SVG and the page are kept under the pemda's revision and its members'
-//! (`cache::PemdaSnapshot`): a warm page costs the session and two statements.
+//! (`cache::PemdaSnapshot`): a warm page costs the session and the snapshot (two statements on
+//! PostgreSQL, none on SQLite, whose store keeps both while the database is unchanged).
 
 use super::pohon::{PohonPage, Query, SVG_CSP, collapsible, key_list, without_style};
 use crate::auth::CurrentUser;

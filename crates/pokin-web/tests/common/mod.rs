@@ -382,6 +382,12 @@ impl TestApp {
             .expect("audit")
             .len()
     }
+
+    /// Every organisation's revision, by id.
+    pub async fn org_revisions(&self) -> std::collections::HashMap<i64, i64> {
+        let all = self.store.all_revisions().await.expect("revisions");
+        all.orgs.clone()
+    }
 }
 
 #[derive(Debug)]
