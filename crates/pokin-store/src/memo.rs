@@ -1,4 +1,4 @@
-//! The reads every request makes (its session, revisions) kept in memory while the database is
+//! The reads every request makes (its session or API token, revisions) kept in memory while the database is
 //! unchanged, on a SQLite file.
 //!
 //! SQLite's `PRAGMA data_version`, asked on one connection, changes whenever any *other*
@@ -23,6 +23,8 @@ use std::sync::{Arc, Mutex};
 pub(crate) enum Key {
     /// A session by the hash of its secret.
     Session(String),
+    /// An API token and its owner by the hash of its secret.
+    Token(String),
     /// One organisation's revision.
     OrgRevision(i64),
     /// One pemda's revision.

@@ -303,7 +303,7 @@ struct SessionIdRow {
     user_id: i64,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, Clone)]
 struct TokenRow {
     id: i64,
     user_id: i64,
@@ -855,21 +855,14 @@ pub(crate) async fn delete_token(store: &Store, actor: &str, token_id: i64) -> R
 /// The enabled account that owns the token `secret`, recording (to the hour) that it was used.
 pub(crate) async fn user_for_token(store: &Store, secret: &str) -> Result<Option<User>> {
     let hash = secret_hash(secret);
-    let row: Option<TokenRow> = Conn::run(&store.pool, "membaca token API", async |conn| {
-        conn.fetch_optional(TOKEN_BY_SECRET, params![hash.as_str()])
-            .await
-    })
-    .await?;
-    let Some(token) = row else {
+    let key = memo::Key::Token(hash.clone());
+    let found = store
+        .pool
+        .memoised(key, async || token_owner(&store.pool, &hash).await)
+        .await?;
+    let Some((token, user)) = found else {
         return Ok(None);
     };
-    let Some(user) = by_id(&store.pool, token.user_id)
-        .await?
-        .filter(|u| !u.disabled)
-    else {
-        return Ok(None);
-    };
-    let user = with_pemda_orgs(&store.pool, user).await?;
     let at = now();
     if token
         .last_used_at
@@ -895,6 +888,21 @@ pub(crate) async fn user_for_token(store: &Store, secret: &str) -> Result<Option
         .await?;
     }
     Ok(Some(user))
+}
+
+/// The token with this hash and its enabled owner.
+async fn token_owner(pool: &Pool, hash: &str) -> Result<Option<(TokenRow, User)>> {
+    let row: Option<TokenRow> = Conn::run(pool, "membaca token API", async |conn| {
+        conn.fetch_optional(TOKEN_BY_SECRET, params![hash]).await
+    })
+    .await?;
+    let Some(token) = row else {
+        return Ok(None);
+    };
+    let Some(user) = by_id(pool, token.user_id).await?.filter(|u| !u.disabled) else {
+        return Ok(None);
+    };
+    Ok(Some((token, with_pemda_orgs(pool, user).await?)))
 }
 
 #[cfg(test)]

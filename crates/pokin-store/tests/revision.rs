@@ -144,6 +144,31 @@ async fn kept_reads_never_outlive_a_change() {
         let b = import(&other, &small_org("Dinas Simpan Lain")).await;
         assert!(s.all_revisions().await.unwrap().orgs.contains_key(&b));
 
+        // An API token: kept like a session (its first use is recorded: a change), ended by the
+        // other store deleting it.
+        let token = s
+            .create_api_token("tester", id, "uji")
+            .await
+            .expect("token");
+        for _ in 0..2 {
+            // The first use is recorded (a change); the second reads the token again.
+            assert!(s.user_for_api_token(&token).await.unwrap().is_some());
+        }
+        let before = s.statements();
+        let owner = s.user_for_api_token(&token).await.unwrap().expect("owner");
+        assert_eq!(owner.id, id, "{label}");
+        let kept = s.statements() - before;
+        assert_eq!(kept, if label == "sqlite" { 0 } else { 2 }, "{label}");
+        let token_id = s.api_tokens(id).await.unwrap()[0].id;
+        other
+            .delete_api_token("tester", token_id)
+            .await
+            .expect("deleted");
+        assert!(
+            s.user_for_api_token(&token).await.unwrap().is_none(),
+            "{label}: deleted by the other store"
+        );
+
         // A change behind the store's back, in plain SQL: the account disabled ends its session.
         assert!(s.session(&session.secret).await.unwrap().is_some());
         raw(

@@ -85,6 +85,16 @@ pub(crate) struct CachedPage {
     pub body: std::sync::Arc<String>,
 }
 
+impl CachedPage {
+    /// The page, rendered into one allocation sized for the kept body (the template's own size
+    /// hint cannot know it, and growing a string to a diagram's size copies it several times).
+    pub fn html(&self) -> Result<Html<String>, crate::Error> {
+        let mut out = String::with_capacity(self.body.len() + 16 * 1024);
+        self.render_into(&mut out)?;
+        Ok(Html(out))
+    }
+}
+
 /// Renders a template as an HTML response.
 pub fn render<T: Template>(t: &T) -> Result<Html<String>, crate::Error> {
     Ok(Html(t.render()?))

@@ -134,7 +134,7 @@ async fn a_change_is_visible_on_the_next_request() {
         let svg = t.get(&svg, Some(&s)).await.body;
         assert!(svg.contains("Sekretariat Baru Sekali"), "{svg}");
         // And on the kabupaten diagram, where the organisation's tree hangs under S1.
-        accept_link(&t).await;
+        t.accept_link().await;
         let kabupaten = format!("/pemda/{}/pohon.svg?collapsed=", t.pemda);
         let before = t.get(&kabupaten, Some(&s)).await.body;
         assert!(before.contains("Sekretariat Baru Sekali"), "{before}");
@@ -181,27 +181,6 @@ async fn a_change_is_visible_on_the_next_request() {
         t.get(&dasbor, Some(&s)).await;
         assert_eq!(t.store.statements() - before, warm(&t), "warm dashboard");
     }
-}
-
-/// The test pemda's waiting link accepted with the Kepala's SS1: the organisation's tree hangs
-/// under sasaran daerah S1 on the kabupaten diagram.
-async fn accept_link(t: &TestApp) {
-    let source = pokin_domain::pemda::OpdSource {
-        unit: key("kepala"),
-        objective: code("SS1"),
-        indicator: None,
-    };
-    t.store
-        .decide_link(
-            "perencana",
-            t.pemda,
-            t.link,
-            pokin_domain::pemda::LinkAction::Terima,
-            Some(&source),
-            None,
-        )
-        .await
-        .expect("accepted");
 }
 
 /// Statements a warm page costs: on PostgreSQL the session (with its account) and the
@@ -328,7 +307,7 @@ async fn pages_cost_the_same_queries_whatever_the_size() {
     for t in setups().await {
         let s = t.login("admin").await;
         replace(&t, &sized(0)).await;
-        accept_link(&t).await;
+        t.accept_link().await;
         verified(&t, "sekretariat", "IK1", tw(2026, 1), 72.0).await;
         let small = costs(&t, &s, 0).await;
         let large = costs(&t, &s, 40).await;
@@ -402,7 +381,7 @@ async fn a_change_in_one_member_reloads_only_that_member() {
     for t in setups().await {
         let s = t.login("admin").await;
         replace(&t, &sized(0)).await;
-        accept_link(&t).await;
+        t.accept_link().await;
         let one = pemda_page_after_a_change(&t, &s).await;
         t.store
             .set_pemda_of("tester", t.other_org, Some(t.pemda))

@@ -677,3 +677,38 @@ async fn the_pemda_documents_are_downloaded_and_follow_the_links() {
         );
     }
 }
+
+/// The pemda's capaian through the API, serialised once and kept under the pemda snapshot: a
+/// change (the waiting link accepted, through the store rather than the web) is in the very
+/// next response.
+#[tokio::test]
+async fn the_pemda_capaian_api_follows_every_change() {
+    for t in setups().await {
+        let tk = token(&t, "bappeda").await;
+        let path = format!("/api/v1/pemda/{}/capaian?tahun=2026", t.pemda);
+        let ikd1 = |r: &common::Resp| {
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            let v: serde_json::Value = serde_json::from_str(&r.body).expect("JSON");
+            let all = v["indikator"].as_array().expect("indicators").clone();
+            all.into_iter().find(|i| i["kode"] == "IKD1").expect("IKD1")
+        };
+        let get = async || api(&t, Method::GET, &path, &tk, None).await;
+        let before = get().await;
+        assert_eq!(
+            ikd1(&before)["tautan"],
+            serde_json::json!([]),
+            "waiting: no link"
+        );
+        assert_eq!(get().await.body, before.body, "kept");
+
+        t.accept_link().await;
+        let after = ikd1(&get().await);
+        let links = after["tautan"].as_array().expect("links");
+        assert_eq!(links.len(), 1, "{after}");
+        assert_eq!(links[0]["id"], t.link, "{after}");
+        assert!(
+            links[0]["sasaran_opd"].as_str().unwrap().contains("SS1"),
+            "{after}"
+        );
+    }
+}

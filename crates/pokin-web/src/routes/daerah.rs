@@ -16,7 +16,7 @@ use crate::auth::CurrentUser;
 use crate::cache::OrgSnapshot;
 use crate::capaian::{CapaianView, OrgCapaian, ReportingCounts, SpanChoice, legend, today};
 use crate::permission::{Action, Target, can};
-use crate::views::{CachedPage, Layout, render};
+use crate::views::{CachedPage, Layout};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -112,11 +112,12 @@ pub async fn page(
             body
         }
     };
-    render(&CachedPage {
+    CachedPage {
         layout: Layout::for_user(&current, "Dasbor daerah".to_owned(), "dasbor"),
         script: None,
         body,
-    })
+    }
+    .html()
 }
 
 /// One pemda's IKU section for `year`: its head of region's IKU (the indicators marked IKU, else

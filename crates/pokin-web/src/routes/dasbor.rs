@@ -191,7 +191,7 @@ pub async fn page(
             .snapshot()
             .keep(&key, body(&state, &c, today, can_settings).await?),
     };
-    render(&CachedPage {
+    CachedPage {
         layout: Layout::for_user(
             &current,
             format!("Dasbor capaian · {}", c.org.name),
@@ -199,7 +199,8 @@ pub async fn page(
         ),
         script: None,
         body,
-    })
+    }
+    .html()
 }
 
 /// The dashboard's content for `today`.

@@ -225,7 +225,7 @@ pub async fn page(
     let key = format!("pohon.page:{}:{search:?}:{}", p.key, today());
     let name = p.drawing().org.name.clone();
     let body = p.derived(&key, || page_body(&p, id, search))?;
-    render(&CachedPage {
+    CachedPage {
         layout: Layout::for_user(
             &current,
             format!("Pohon kinerja kabupaten · {name}"),
@@ -233,7 +233,8 @@ pub async fn page(
         ),
         script: Some("/aset/pohon-4.js"),
         body,
-    })
+    }
+    .html()
 }
 
 fn page_body(p: &Prepared, id: i64, search: String) -> Result<String, Error> {

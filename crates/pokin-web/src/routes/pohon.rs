@@ -284,11 +284,12 @@ pub async fn page(
             prepared.snap.keep(&key, body)
         }
     };
-    render(&CachedPage {
+    CachedPage {
         layout,
         script: Some("/aset/pohon-4.js"),
         body,
-    })
+    }
+    .html()
 }
 
 /// The diagram page's content.

@@ -290,6 +290,27 @@ pub struct Resp {
 }
 
 impl TestApp {
+    /// The test pemda's waiting link accepted (by the store) with the Kepala's SS1: the
+    /// organisation's tree hangs under sasaran daerah S1 on the kabupaten diagram.
+    pub async fn accept_link(&self) {
+        let source = pokin_domain::pemda::OpdSource {
+            unit: UnitKey::parse("kepala").expect("key"),
+            objective: Code::parse("SS1").expect("code"),
+            indicator: None,
+        };
+        self.store
+            .decide_link(
+                "perencana",
+                self.pemda,
+                self.link,
+                pokin_domain::pemda::LinkAction::Terima,
+                Some(&source),
+                None,
+            )
+            .await
+            .expect("accepted");
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Resp {
         let r = self.app.clone().oneshot(req).await.expect("response");
         let status = r.status();
