@@ -1,5 +1,5 @@
-//! The reads every request makes (its session or API token, revisions) kept in memory while the database is
-//! unchanged, on a SQLite file.
+//! The reads every request makes (its session or API token, revisions) kept in memory while
+//! the database is unchanged, on a SQLite file.
 //!
 //! SQLite's `PRAGMA data_version`, asked on one connection, changes whenever any *other*
 //! connection commits to the database — of this process or of another one (the CLI while the

@@ -108,15 +108,17 @@ async fn kept_reads_never_outlive_a_change() {
             password: "sandi-uji-123".into(),
             must_change_password: false,
         };
-        let id = s
-            .create_user("tester", &new_user("simpan", Role::Perencana, Some(a)))
-            .await
-            .expect("user");
-        let user = s.user(id).await.unwrap().expect("user");
-        let session = s
-            .open_session(&user, chrono::Duration::hours(1))
-            .await
-            .expect("session");
+        // A new account and a session of it lasting `ttl`.
+        let signed_in = async |user: NewUser, ttl| {
+            let id = s.create_user("tester", &user).await.expect("user");
+            let user = s.user(id).await.unwrap().expect("user");
+            (id, s.open_session(&user, ttl).await.expect("session"))
+        };
+        let (id, session) = signed_in(
+            new_user("simpan", Role::Perencana, Some(a)),
+            chrono::Duration::hours(1),
+        )
+        .await;
         let ra = s.revision(a).await.unwrap();
         let rp = s.all_revisions().await.unwrap().orgs[&a];
         assert_eq!(ra, rp, "{label}");
@@ -191,15 +193,11 @@ async fn kept_reads_never_outlive_a_change() {
         assert_eq!(s.all_revisions().await.unwrap().orgs[&a], 99, "{label}");
 
         // A kept session ends when it expires, with no change in between.
-        let admin = s
-            .create_user("tester", &new_user("simpan.admin", Role::Admin, None))
-            .await
-            .expect("admin");
-        let admin = s.user(admin).await.unwrap().expect("admin");
-        let short = s
-            .open_session(&admin, chrono::Duration::seconds(1))
-            .await
-            .expect("session");
+        let (_, short) = signed_in(
+            new_user("simpan.admin", Role::Admin, None),
+            chrono::Duration::seconds(1),
+        )
+        .await;
         assert!(s.session(&short.secret).await.unwrap().is_some(), "{label}");
         let before = s.statements();
         assert!(s.session(&short.secret).await.unwrap().is_some(), "{label}");

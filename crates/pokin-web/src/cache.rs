@@ -354,6 +354,21 @@ impl PemdaSnapshot {
         v
     }
 
+    /// The value kept under `key`, else `make`'s, kept under this snapshot and the members of
+    /// `o`, the overview it is computed from.
+    pub(crate) async fn derived_from<T: Any + Send + Sync>(
+        &self,
+        o: &PemdaOverview,
+        key: &str,
+        make: impl AsyncFnOnce() -> Result<T, Error>,
+    ) -> Result<Arc<T>, Error> {
+        if let Some(v) = self.cached(key) {
+            return Ok(v);
+        }
+        let members: Vec<i64> = o.members.iter().map(|(m, _)| *m).collect();
+        Ok(self.keep(key, &members, make().await?))
+    }
+
     /// The pemda's RPJMD tree.
     pub(crate) async fn pemda(&self) -> Result<Arc<pokin_domain::pemda::Pemda>, Error> {
         let key = format!("tree:{}", self.id);

@@ -1052,35 +1052,20 @@ pub async fn api_capaian(
     Path(pemda_id): Path<i64>,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, ApiError> {
-    Ok(kept_json(&state, &user, pemda_id, &q, "capaian", capaian_json).await?)
-}
-
-/// `json` of the pemda's overview of the year asked, as the API's response body: serialised
-/// once and kept under the pemda snapshot, like the overview (it names no user: the permission
-/// is checked first; `json` must read no clock).
-async fn kept_json(
-    state: &AppState,
-    user: &User,
-    pemda_id: i64,
-    q: &YearQuery,
-    name: &str,
-    json: fn(&PemdaOverview) -> Value,
-) -> Result<Response, Error> {
-    let (snap, o) = snapshot_overview(state, user, pemda_id, q).await?;
+    // Serialised once and kept under the pemda snapshot, like the overview: it names no user
+    // (the permission is checked first) and reads no clock.
+    let (snap, o) = snapshot_overview(&state, &user, pemda_id, &q).await?;
     let key = format!(
-        "pemda{pemda_id}:api:{name}:{}:{}",
+        "pemda{pemda_id}:api:capaian:{}:{}",
         o.year,
         crate::capaian::today()
     );
-    let body = match snap.cached::<Vec<u8>>(&key) {
-        Some(b) => b,
-        None => {
-            let bytes = serde_json::to_vec(&json(&o))
-                .map_err(|e| Error::Internal(format!("JSON tidak dapat disusun ({e}).")))?;
-            let members: Vec<i64> = o.members.iter().map(|(m, _)| *m).collect();
-            snap.keep(&key, &members, bytes)
-        }
-    };
+    let body = snap
+        .derived_from(&o, &key, async || {
+            serde_json::to_vec(&capaian_json(&o))
+                .map_err(|e| Error::Internal(format!("JSON tidak dapat disusun ({e}).")))
+        })
+        .await?;
     let content_type = (axum::http::header::CONTENT_TYPE, "application/json");
     Ok(([content_type], body.to_vec()).into_response())
 }

@@ -54,13 +54,9 @@ pub async fn download(
     };
     let (snap, o) = snapshot_overview(&state, &current.user, id, &q).await?;
     let key = format!("pemda{id}:dokumen:{name}:{}", o.year);
-    let bytes = match snap.cached::<Vec<u8>>(&key) {
-        Some(b) => b,
-        None => {
-            let members: Vec<i64> = o.members.iter().map(|(m, _)| *m).collect();
-            snap.keep(&key, &members, make(&o, name).await?)
-        }
-    };
+    let bytes = snap
+        .derived_from(&o, &key, async || make(&o, name).await)
+        .await?;
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
     let content_type = if ext == "xlsx" { XLSX } else { PDF };
     let slug = pokin_domain::slugify(&o.pemda.name)
