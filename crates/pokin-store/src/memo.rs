@@ -31,6 +31,8 @@ pub(crate) enum Key {
     PemdaRevision(i64),
     /// Every organisation's and pemda's revision.
     AllRevisions,
+    /// One pemda's revision and its members'.
+    PemdaRevisions(i64),
 }
 
 const MAX_ENTRIES: usize = 4096;

@@ -11,7 +11,7 @@
 
 use crate::Store;
 use crate::audit::{Audit, AuditAction, entity, to_json};
-use crate::db::{Conn, WriteTx, now, params};
+use crate::db::{Conn, Param, WriteTx, now, params};
 use crate::error::{Result, StoreError};
 use crate::memo;
 use crate::tree::{self, code, corrupt, unit_key};
@@ -221,6 +221,15 @@ const ALL_REVISIONS: &str = "SELECT \
       FROM organisations o LEFT JOIN org_revisions r ON r.org_id = o.id) AS orgs, \
      (SELECT string_agg(CAST(p.id AS TEXT) || ':' || CAST(COALESCE(q.revision, 0) AS TEXT), ',') \
       FROM pemda p LEFT JOIN pemda_revisions q ON q.pemda_id = p.id) AS pemdas";
+/// One pemda's revision and its members' in the same shape as [`ALL_REVISIONS`] (a pemda's
+/// pages read only these: at provinsi scale a pemda's members are a twentieth of the
+/// organisations).
+const PEMDA_REVISIONS: &str = "SELECT \
+     (SELECT string_agg(CAST(o.id AS TEXT) || ':' || CAST(COALESCE(r.revision, 0) AS TEXT), ',') \
+      FROM organisations o LEFT JOIN org_revisions r ON r.org_id = o.id \
+      WHERE o.pemda_id = $1) AS orgs, \
+     (SELECT string_agg(CAST(p.id AS TEXT) || ':' || CAST(COALESCE(q.revision, 0) AS TEXT), ',') \
+      FROM pemda p LEFT JOIN pemda_revisions q ON q.pemda_id = p.id WHERE p.id = $1) AS pemdas";
 
 const LINKS: &str = "SELECT id, org_id, node_code, indicator_code, unit_key, objective_code, \
      source_indicator, role, weight, status, reason, proposed_by, proposer, proposed_at, \
@@ -746,13 +755,30 @@ impl Store {
             .await
     }
 
-    /// Every organisation's and every pemda's revision in one statement (a pemda's pages and
-    /// the region dashboard key their cache with them).
+    /// Every organisation's and every pemda's revision in one statement (the region dashboard
+    /// keys its cache with them).
     pub async fn all_revisions(&self) -> Result<Arc<Revisions>> {
+        self.revisions_of(memo::Key::AllRevisions, ALL_REVISIONS, params![])
+            .await
+    }
+
+    /// Pemda `id`'s revision and its members' (only they) in one statement: what a pemda's
+    /// pages key their cache with. A pemda that does not exist has revision 0 and no members.
+    pub async fn pemda_revisions(&self, id: i64) -> Result<Arc<Revisions>> {
+        self.revisions_of(memo::Key::PemdaRevisions(id), PEMDA_REVISIONS, params![id])
+            .await
+    }
+
+    async fn revisions_of(
+        &self,
+        key: memo::Key,
+        sql: &'static str,
+        params: Vec<Param>,
+    ) -> Result<Arc<Revisions>> {
         let pool = &self.pool;
-        pool.memoised(memo::Key::AllRevisions, async || {
+        pool.memoised(key, async || {
             let rows: Vec<AllRevisionsRow> = pool
-                .fetch_single("membaca revisi data", ALL_REVISIONS, params![])
+                .fetch_single("membaca revisi data", sql, params)
                 .await?;
             let mut out = Revisions::default();
             if let Some(r) = rows.first() {

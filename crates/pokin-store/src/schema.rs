@@ -74,6 +74,11 @@ const MIGRATIONS: &[Migration] = &[
                       crosscutting antar-OPD, catatan reviu, realisasi indikator pemda",
         sql: V7,
     },
+    Migration {
+        version: 8,
+        description: "indeks anggota pemda (revisi satu pemda dibaca tanpa membaca semua organisasi)",
+        sql: V8,
+    },
 ];
 
 const V1: &str = r#"
@@ -628,6 +633,13 @@ CREATE TABLE pemda_realisations (
     UNIQUE (pemda_id, indicator_code, year),
     CHECK ((value_number IS NULL) <> (value_text IS NULL))
 );
+"#;
+
+/// Version 8: organisations by pemda, for [`crate::Store::pemda_revisions`] (a pemda's pages
+/// read their members' revisions on every request; at provinsi scale the members are a
+/// twentieth of the organisations).
+const V8: &str = r#"
+CREATE INDEX organisations_pemda ON organisations (pemda_id);
 "#;
 
 const CREATE_MIGRATIONS_TABLE: &str = r#"

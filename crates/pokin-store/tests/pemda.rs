@@ -139,6 +139,63 @@ async fn a_pemda_tree_round_trips_and_is_audited() {
     }
 }
 
+/// A pemda's pages read only its own revision and its members': the same values as
+/// `all_revisions`, none of another pemda's or of an organisation outside every pemda, and a
+/// change (to a member, to the membership) seen on the next read.
+#[tokio::test]
+async fn a_pemda_reads_its_own_and_its_members_revisions() {
+    for db in backends().await {
+        let label = &db.label;
+        let s = &db.store;
+        let (p, a, b) = setup(&db).await;
+        let q = s
+            .save_pemda("bappeda", None, &pemda("Pemkab Lain"))
+            .await
+            .unwrap();
+        let c = import(s, &small_org("Dinas C")).await;
+        s.set_pemda_of("admin", c, Some(q)).await.unwrap();
+        let alone = import(s, &small_org("Dinas Sendiri")).await;
+
+        let all = s.all_revisions().await.unwrap();
+        let own = s.pemda_revisions(p).await.unwrap();
+        let mut members: Vec<i64> = own.orgs.keys().copied().collect();
+        members.sort_unstable();
+        assert_eq!(members, vec![a, b], "{label}");
+        for m in [a, b] {
+            assert_eq!(own.orgs[&m], all.orgs[&m], "{label}: revision of {m}");
+        }
+        assert_eq!(own.pemdas, vec![(p, all.pemda(p))], "{label}");
+        assert!(all.orgs.contains_key(&c) && all.orgs.contains_key(&alone));
+
+        // A member changes: its revision rises, the other pemda's read does not name it.
+        s.import_organisation(
+            "tester",
+            &rich_org("Dinas A"),
+            pokin_store::ImportMode::Replace,
+        )
+        .await
+        .unwrap();
+        let after = s.pemda_revisions(p).await.unwrap();
+        assert_eq!(after.orgs[&a], own.orgs[&a] + 1, "{label}");
+        assert_eq!(after.orgs[&b], own.orgs[&b], "{label}");
+        let other = s.pemda_revisions(q).await.unwrap();
+        assert_eq!(other.orgs.keys().copied().collect::<Vec<_>>(), vec![c]);
+
+        // A member leaves: gone from the read, and the pemda's own revision rises.
+        s.set_pemda_of("admin", b, None).await.unwrap();
+        let left = s.pemda_revisions(p).await.unwrap();
+        assert_eq!(left.orgs.keys().copied().collect::<Vec<_>>(), vec![a]);
+        assert!(
+            left.pemda(p) > own.pemda(p),
+            "{label}: membership is a change"
+        );
+
+        // A pemda that does not exist: revision 0, no members.
+        let none = s.pemda_revisions(p + q + 100).await.unwrap();
+        assert!(none.orgs.is_empty() && none.pemdas.is_empty(), "{label}");
+    }
+}
+
 #[tokio::test]
 async fn the_link_lifecycle_and_its_refusals() {
     for db in backends().await {

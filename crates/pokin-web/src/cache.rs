@@ -158,21 +158,31 @@ impl OrgCache {
         bounded_insert(&mut inner.combined, key.to_owned(), (revisions, text));
     }
 
-    /// The pemda `id` at its current revision, with every organisation's revision (one
-    /// statement).
+    /// The pemda `id` at its current revision, with its members' revisions (one statement).
     pub(crate) async fn pemda_snapshot(
         self: &Arc<Self>,
         store: &Store,
         id: i64,
     ) -> Result<PemdaSnapshot, Error> {
-        let all = store.all_revisions().await?;
-        Ok(PemdaSnapshot {
+        let revisions = store.pemda_revisions(id).await?;
+        Ok(self.pemda_snapshot_in(store, id, revisions))
+    }
+
+    /// The pemda `id` at the revisions already read with [`Store::all_revisions`] (the region
+    /// dashboard, which shows every pemda, reads them once).
+    pub(crate) fn pemda_snapshot_in(
+        self: &Arc<Self>,
+        store: &Store,
+        id: i64,
+        revisions: Arc<pokin_store::Revisions>,
+    ) -> PemdaSnapshot {
+        PemdaSnapshot {
             cache: self.clone(),
             store: store.clone(),
             id,
-            revision: all.pemda(id),
-            all,
-        })
+            revision: revisions.pemda(id),
+            revisions,
+        }
     }
 
     /// How many organisations are cached (for tests and diagnostics).
@@ -293,7 +303,7 @@ impl OrgSnapshot {
     }
 }
 
-/// A pemda at one revision, with the revisions of every organisation read at the same moment:
+/// A pemda at one revision, with the revisions of its members read at the same moment:
 /// what is computed across the pemda (its overview of a year, the whole-kabupaten diagram) is
 /// kept under these and used again only while the pemda and each of its members are unchanged.
 /// Membership changes raise the pemda's revision, so the members a value was computed from are
@@ -304,12 +314,13 @@ pub(crate) struct PemdaSnapshot {
     store: Store,
     pub id: i64,
     pub revision: i64,
-    all: Arc<pokin_store::Revisions>,
+    /// At least the pemda's and its members' revisions.
+    revisions: Arc<pokin_store::Revisions>,
 }
 
 impl PemdaSnapshot {
     fn org_revision(&self, id: i64) -> i64 {
-        self.all.orgs.get(&id).copied().unwrap_or(0)
+        self.revisions.orgs.get(&id).copied().unwrap_or(0)
     }
 
     /// Organisation `id` at the revision read with this snapshot (no statement).

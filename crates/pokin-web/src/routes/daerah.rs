@@ -13,7 +13,7 @@
 
 use super::dasbor::{SpanForm, SpanQuery};
 use crate::auth::CurrentUser;
-use crate::cache::OrgSnapshot;
+use crate::cache::{OrgSnapshot, PemdaSnapshot};
 use crate::capaian::{CapaianView, OrgCapaian, ReportingCounts, SpanChoice, legend, today};
 use crate::permission::{Action, Target, can};
 use crate::views::{CachedPage, Layout};
@@ -105,7 +105,10 @@ pub async fn page(
         None => {
             let mut sections = Vec::new();
             for (id, _) in &pemdas {
-                sections.push(pemda_iku(&state, *id, choice.year).await?);
+                let snap = state
+                    .cache
+                    .pemda_snapshot_in(&state.store, *id, all.clone());
+                sections.push(pemda_iku(&snap, choice.year).await?);
             }
             let body = std::sync::Arc::new(body(snapshots.clone(), sections, choice, rq).await?);
             state.cache.keep_combined(&key, &snapshots, body.clone());
@@ -122,8 +125,8 @@ pub async fn page(
 
 /// One pemda's IKU section for `year`: its head of region's IKU (the indicators marked IKU, else
 /// those of its tujuan) with their capaian and a chart.
-async fn pemda_iku(state: &AppState, id: i64, year: i32) -> Result<PemdaIku, Error> {
-    let snap = state.cache.pemda_snapshot(&state.store, id).await?;
+async fn pemda_iku(snap: &PemdaSnapshot, year: i32) -> Result<PemdaIku, Error> {
+    let id = snap.id;
     let p = snap.pemda().await?;
     let title = format!("IKU {} · {}", p.kind.head_title(), p.name);
     if !(p.rpjmd.start..=p.rpjmd.end).contains(&year) {
